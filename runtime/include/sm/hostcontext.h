@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QJsonValue>
+#include <QString>
+
+namespace sm {
+
+class Authenticator;
+class HttpRouter;
+class Logger;
+class Metrics;
+class SessionService;
+class StreamHub;
+
+// What the host offers a plugin. One per plugin, valid from configure() until after
+// stop(). All of it is used on the host thread unless a class says otherwise.
+class HostContext {
+public:
+    virtual ~HostContext() = default;
+
+    // The plugin's id from its metadata.
+    virtual QString pluginId() const = 0;
+    // The effective value of one of the plugin's own config keys (declared in its
+    // metadata, without the "<plugin-id>." prefix) or of a host key such as
+    // "session_ttl". Null for an unknown key.
+    virtual QJsonValue setting(const QString &key) const = 0;
+
+    virtual Logger &logger() = 0;     // component = plugin id
+    virtual Metrics &metrics() = 0;
+    virtual SessionService &sessions() = 0;
+    virtual StreamHub &streams() = 0;
+    virtual HttpRouter &http() = 0;
+    virtual const Authenticator &auth() const = 0;
+};
+
+} // namespace sm
