@@ -1,0 +1,65 @@
+#pragma once
+
+#include "host/healthroutes.h"
+#include "host/pluginhostcontext.h"
+
+#include <sm/result.h>
+
+#include <QObject>
+#include <QTimer>
+
+#include <memory>
+
+namespace sm {
+
+class Bootstrap;
+class BackendDispatcher;
+class ExpirySweeper;
+class HttpListener;
+class JwtAuthenticator;
+class MetricsRegistry;
+class SessionServiceCore;
+class SessionStreamHub;
+class StoreExecutor;
+
+// `session-manager run`: wires the runtime's parts and the plugins together, serves
+// until asked to stop, and takes everything down in reverse order.
+//   start: metrics, stream hub, auth, HTTP listener (not yet listening) -> configure
+//   plugins -> open the store (required) -> session service, back-ends, sweeper ->
+//   health routes -> start plugins -> listen.
+//   stop:  not ready -> close listener -> close streams -> stop plugins (reverse) ->
+//   back-ends -> store (pending writes are committed first) -> unload plugins.
+class RuntimeHost : public QObject {
+    Q_OBJECT
+public:
+    explicit RuntimeHost(Bootstrap &bootstrap);
+    ~RuntimeHost() override;
+
+    // A failure here is fatal: its message is the one line the user sees.
+    Result<void> start();
+    void stop();
+
+private:
+    Result<void> openStore();
+    void createBackends();
+    HealthRoutes::Readiness readiness() const;
+    void pingStore();
+
+    Bootstrap &m_bootstrap;
+    JsonLogger::Component m_logger;
+    std::unique_ptr<MetricsRegistry> m_metrics;
+    std::unique_ptr<SessionStreamHub> m_streams;
+    std::unique_ptr<JwtAuthenticator> m_auth;
+    std::unique_ptr<HttpListener> m_http;
+    std::unique_ptr<StoreExecutor> m_store;
+    std::unique_ptr<SessionServiceCore> m_sessions;
+    std::unique_ptr<BackendDispatcher> m_backends;
+    std::unique_ptr<ExpirySweeper> m_sweeper;
+    PluginHostContext::Services m_services;
+    QTimer m_storePing;
+    bool m_storeReachable = false;
+    bool m_draining = false;
+    bool m_started = false;
+};
+
+} // namespace sm

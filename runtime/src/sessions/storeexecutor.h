@@ -1,0 +1,66 @@
+#pragma once
+
+#include <sm/callback.h>
+#include <sm/store.h>
+
+#include <QMutex>
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+#include <vector>
+
+namespace sm {
+
+class Logger;
+
+// Runs a SessionStore on a thread of its own and gives the host thread an asynchronous
+// API. Writes are group-committed: every write that arrives while the store is busy
+// joins the next batch, one transaction for all of them, and each caller hears back
+// only after that commit. Callbacks run on the thread that owns this object.
+class StoreExecutor : public QObject {
+    Q_OBJECT
+public:
+    StoreExecutor(std::unique_ptr<SessionStore> store, Logger &logger, int maxBatch = 2048);
+    ~StoreExecutor() override;
+
+    // Starts the thread and opens the store there. Blocks until open() returns: it is
+    // called once at start-up, before the runtime serves anything.
+    Result<void> start();
+    // Closes the store after the work already queued, and joins the thread.
+    void stop();
+
+    void write(StoreWrite write, Callback<Session> done);
+    void get(const QString &id, Callback<Session> done);
+    void list(ListSessionsQuery query, Callback<SessionPage> done);
+    void expireDue(const QDateTime &now, int limit, Callback<QList<Session>> done);
+    void purgeFinal(const QDateTime &before, int limit, Callback<int> done);
+    void ping(Callback<void> done);
+
+    // Called on the host thread when another process changed a session.
+    void setChangeHandler(std::function<void(const StoreChange &)> handler);
+
+private:
+    struct PendingWrite {
+        StoreWrite write;
+        Callback<Session> done;
+    };
+
+    // Runs `work` on the store thread and `done(result)` back on this object's thread.
+    template <typename T, typename Work>
+    void run(Work work, Callback<T> done);
+    void drainWrites();
+
+    std::unique_ptr<SessionStore> m_store;
+    Logger &m_logger;
+    const int m_maxBatch;
+    QThread m_thread;
+    QObject *m_storeContext = nullptr; // lives on m_thread; target of queued work
+
+    QMutex m_mutex;
+    std::vector<PendingWrite> m_pending; // guarded by m_mutex
+    bool m_drainScheduled = false;       // guarded by m_mutex
+    std::function<void(const StoreChange &)> m_changeHandler;
+};
+
+} // namespace sm
