@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_DIR=${BUILD_DIR:-build}
-PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
+PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-websockets-dev
           libqt6sql6-psql libqt6sql6-sqlite libgrpc++-dev libprotobuf-dev protobuf-compiler
           protobuf-compiler-grpc libjwt-dev prometheus-cpp-dev libbenchmark-dev)
 TEST_PACKAGES=(postgresql-15 chromium wrk curl)

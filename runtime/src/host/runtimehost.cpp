@@ -21,7 +21,9 @@ constexpr int kStorePingMs = 2000;
 }
 
 RuntimeHost::RuntimeHost(Bootstrap &bootstrap)
-    : m_bootstrap(bootstrap), m_logger(bootstrap.log(), QStringLiteral("runtime"))
+    : m_bootstrap(bootstrap)
+    , m_logger(bootstrap.log(), QStringLiteral("runtime"))
+    , m_httpLogger(bootstrap.log(), QStringLiteral("http"))
 {
 }
 
@@ -45,10 +47,12 @@ Result<void> RuntimeHost::start()
         return auth.error();
     m_auth = std::move(auth).value();
 
-    auto http = HttpListener::fromConfig(config, m_bootstrap.log());
-    if (!http.ok())
-        return http.error();
-    m_http = std::move(http).value();
+    HttpListenerOptions httpOptions;
+    httpOptions.listenAddress = config.string("http_listen");
+    httpOptions.maxBodyBytes = config.integer("http_max_body");
+    httpOptions.idleTimeout = std::chrono::seconds(config.integer("http_idle_timeout"));
+    httpOptions.corsOrigins = config.list("cors_origins");
+    m_http = std::make_unique<HttpListener>(httpOptions, m_httpLogger);
 
     m_services = PluginHostContext::Services{&config, &m_bootstrap.log(), m_metrics.get(), nullptr,
                                              m_streams.get(), m_http.get(), m_auth.get()};
@@ -79,6 +83,8 @@ Result<void> RuntimeHost::start()
 
     if (Result<void> listening = m_http->listen(); !listening.ok())
         return listening;
+    // The line tools and tests wait for: the listener is up, on this (maybe ephemeral) port.
+    m_httpLogger.info("listening", {{"address", m_http->address().toString()}, {"port", m_http->port()}});
     connect(&m_storePing, &QTimer::timeout, this, &RuntimeHost::pingStore);
     m_storePing.start(kStorePingMs);
     m_started = true;

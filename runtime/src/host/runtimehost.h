@@ -47,6 +47,7 @@ private:
 
     Bootstrap &m_bootstrap;
     JsonLogger::Component m_logger;
+    JsonLogger::Component m_httpLogger;
     std::unique_ptr<MetricsRegistry> m_metrics;
     std::unique_ptr<SessionStreamHub> m_streams;
     std::unique_ptr<JwtAuthenticator> m_auth;

@@ -1,0 +1,256 @@
+#include "batchwriter.h"
+
+#include "postgresconnection.h"
+#include "sessionrowcodec.h"
+
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <QSqlQuery>
+
+namespace smpg {
+
+namespace {
+
+using Results = QList<sm::Result<sm::Session>>;
+using Kind = sm::StoreWrite::Kind;
+
+QString json(const QByteArray &document)
+{
+    return QString::fromUtf8(document);
+}
+
+QByteArray idsJson(const QList<const sm::StoreWrite *> &writes)
+{
+    QJsonArray ids;
+    for (const sm::StoreWrite *write : writes)
+        ids.append(write->session.id);
+    return QJsonDocument(ids).toJson(QJsonDocument::Compact);
+}
+
+QString modifyStatement(Kind kind)
+{
+    const QString source = QStringLiteral("json_to_recordset(?::json) AS x(%1)")
+                               .arg(SessionRowCodec::recordDefinition(kind));
+    const QString returning = SessionRowCodec::columns(QStringLiteral("s."));
+    switch (kind) {
+    case Kind::Update:
+        // The version check is the optimistic lock: a concurrent writer makes it miss.
+        return QStringLiteral(
+                   "UPDATE sessions AS s SET state = x.state, metadata = coalesce(x.metadata, '{}'),"
+                   " context = coalesce(x.context, '{}'), worker = coalesce(x.worker, ''),"
+                   " last_updated = coalesce(x.last_updated, now()), version = s.version + 1"
+                   " FROM %1 WHERE s.id = x.id AND s.version = x.expected_version RETURNING %2")
+            .arg(source, returning);
+    case Kind::Touch:
+        return QStringLiteral("UPDATE sessions AS s SET last_activity = x.last_activity"
+                              " FROM %1 WHERE s.id = x.id RETURNING %2")
+            .arg(source, returning);
+    case Kind::Delete:
+        return QStringLiteral("DELETE FROM sessions AS s USING %1 WHERE s.id = x.id RETURNING %2")
+            .arg(source, returning);
+    case Kind::Insert:
+        break;
+    }
+    return {};
+}
+
+sm::Error notFound(const QString &id)
+{
+    return sm::makeError(sm::ErrorCode::NotFound, QStringLiteral("session %1 not found").arg(id));
+}
+
+} // namespace
+
+Results BatchWriter::write(const QList<sm::StoreWrite> &writes)
+{
+    Results results(writes.size(), sm::makeError(sm::ErrorCode::Internal, QStringLiteral("not applied")));
+    const QList<Run> runs = splitIntoRuns(writes, results);
+    if (runs.size() == 1) {
+        // One statement is atomic and durable on its own: no BEGIN, SAVEPOINT and COMMIT
+        // round trips for the common batch of same-kind writes.
+        auto outcome = execute(writes, runs.first());
+        if (outcome) {
+            for (qsizetype i = 0; i < runs.first().size(); ++i)
+                results[runs.first().at(i)] = outcome->at(i);
+            return results;
+        }
+        if (m_connection.isBroken())
+            return Results(writes.size(), outcome.error());
+        // Nothing was applied: find the write at fault in a transaction.
+    }
+    return runs.isEmpty() ? results : writeInTransaction(writes, runs, results);
+}
+
+Results BatchWriter::writeInTransaction(const QList<sm::StoreWrite> &writes, const QList<Run> &runs,
+                                        Results results)
+{
+    if (auto begun = m_connection.begin(); !begun)
+        return Results(writes.size(), begun.error());
+    for (const Run &run : runs) {
+        if (auto applied = applyRun(writes, run, results); !applied) {
+            m_connection.rollback();
+            return Results(writes.size(), applied.error());
+        }
+    }
+    if (auto committed = m_connection.commit(); !committed) {
+        // The outcome of a COMMIT that failed on the wire is unknown: never report it ok.
+        for (auto &result : results) {
+            if (result.ok())
+                result = committed.error();
+        }
+    }
+    return results;
+}
+
+QList<BatchWriter::Run> BatchWriter::splitIntoRuns(const QList<sm::StoreWrite> &writes, Results &results)
+{
+    QList<Run> runs;
+    QSet<QString> idsInRun;
+    for (qsizetype i = 0; i < writes.size(); ++i) {
+        const sm::StoreWrite &write = writes.at(i);
+        if (write.session.id.isEmpty()) {
+            results[i] = sm::makeError(sm::ErrorCode::BadRequest, QStringLiteral("session id is empty"));
+            continue;
+        }
+        if (runs.isEmpty() || write.kind != writes.at(runs.last().first()).kind
+            || idsInRun.contains(write.session.id)) {
+            runs.append(Run{});
+            idsInRun.clear();
+        }
+        runs.last().append(i);
+        idsInRun.insert(write.session.id);
+    }
+    return runs;
+}
+
+sm::Result<void> BatchWriter::applyRun(const QList<sm::StoreWrite> &writes, const Run &run,
+                                       Results &results)
+{
+    if (auto saved = savepoint("SAVEPOINT batch_run"); !saved)
+        return saved;
+    auto outcome = execute(writes, run);
+    if (outcome) {
+        for (qsizetype i = 0; i < run.size(); ++i)
+            results[run.at(i)] = outcome->at(i);
+        return {};
+    }
+    if (m_connection.isBroken())
+        return outcome.error();
+    if (auto undone = savepoint("ROLLBACK TO SAVEPOINT batch_run"); !undone)
+        return undone;
+    if (run.size() == 1) {
+        results[run.first()] = outcome.error();
+        return {};
+    }
+    // Some write made the whole statement fail (e.g. a value PostgreSQL rejects): find it
+    // by applying the writes one at a time.
+    for (qsizetype index : run) {
+        if (auto applied = applyRun(writes, Run{index}, results); !applied)
+            return applied;
+    }
+    return {};
+}
+
+sm::Result<Results> BatchWriter::execute(const QList<sm::StoreWrite> &writes, const Run &run)
+{
+    QList<const sm::StoreWrite *> selected;
+    selected.reserve(run.size());
+    for (qsizetype index : run)
+        selected.append(&writes.at(index));
+    const Kind kind = selected.first()->kind;
+    return kind == Kind::Insert ? insert(selected) : modify(kind, selected);
+}
+
+sm::Result<Results> BatchWriter::insert(const QList<const sm::StoreWrite *> &run)
+{
+    const QString sql = QStringLiteral(
+        "INSERT INTO sessions (id, user_id, state, version, created_at, last_updated,"
+        " last_activity, absolute_expires_at, idle_timeout_secs, metadata, context, worker, token_hash)"
+        " SELECT x.id, x.user_id, x.state, x.version, x.created_at, coalesce(x.last_updated, x.created_at),"
+        " x.last_activity, x.absolute_expires_at, coalesce(x.idle_timeout_secs, 0),"
+        " coalesce(x.metadata, '{}'), coalesce(x.context, '{}'), coalesce(x.worker, ''),"
+        " decode(x.token_hash, 'hex')"
+        " FROM json_to_recordset(?::json) AS x(%1)"
+        " ON CONFLICT (id) DO NOTHING RETURNING id")
+                            .arg(SessionRowCodec::recordDefinition(Kind::Insert));
+    auto query = m_connection.exec(sql, {json(SessionRowCodec::batchJson(run))});
+    if (!query)
+        return query.error();
+    QSet<QString> inserted;
+    while (query->next())
+        inserted.insert(query->value(0).toString());
+    Results results;
+    results.reserve(run.size());
+    for (const sm::StoreWrite *write : run) {
+        if (inserted.contains(write->session.id))
+            results.append(write->session);
+        else
+            results.append(sm::makeError(sm::ErrorCode::AlreadyExists,
+                                         QStringLiteral("session %1 already exists").arg(write->session.id)));
+    }
+    return results;
+}
+
+sm::Result<Results> BatchWriter::modify(Kind kind, const QList<const sm::StoreWrite *> &run)
+{
+    auto query = m_connection.exec(modifyStatement(kind), {json(SessionRowCodec::batchJson(run))});
+    if (!query)
+        return query.error();
+    QHash<QString, sm::Session> changed;
+    while (query->next()) {
+        sm::Session session = SessionRowCodec::readSession(query.value());
+        changed.insert(session.id, std::move(session));
+    }
+    if (changed.size() == run.size() || kind != Kind::Update) {
+        Results results;
+        for (const sm::StoreWrite *write : run) {
+            auto found = changed.constFind(write->session.id);
+            results.append(found != changed.cend() ? sm::Result<sm::Session>(*found)
+                                                   : notFound(write->session.id));
+        }
+        return results;
+    }
+    return explainMissing(run, changed);
+}
+
+sm::Result<Results> BatchWriter::explainMissing(const QList<const sm::StoreWrite *> &run,
+                                                const QHash<QString, sm::Session> &changed)
+{
+    auto query = m_connection.exec(
+        QStringLiteral("SELECT id, version FROM sessions"
+                       " WHERE id IN (SELECT json_array_elements_text(?::json))"),
+        {json(idsJson(run))});
+    if (!query)
+        return query.error();
+    QHash<QString, qint64> storedVersions;
+    while (query->next())
+        storedVersions.insert(query->value(0).toString(), query->value(1).toLongLong());
+    Results results;
+    for (const sm::StoreWrite *write : run) {
+        const QString &id = write->session.id;
+        if (auto found = changed.constFind(id); found != changed.cend())
+            results.append(*found);
+        else if (storedVersions.contains(id))
+            results.append(sm::makeError(
+                sm::ErrorCode::VersionConflict,
+                QStringLiteral("session %1 is at version %2, not %3")
+                    .arg(id)
+                    .arg(storedVersions.value(id))
+                    .arg(write->expectedVersion)));
+        else
+            results.append(notFound(id));
+    }
+    return results;
+}
+
+sm::Result<void> BatchWriter::savepoint(const char *command)
+{
+    auto done = m_connection.exec(QString::fromLatin1(command));
+    if (!done)
+        return done.error();
+    return {};
+}
+
+} // namespace smpg

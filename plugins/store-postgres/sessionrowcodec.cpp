@@ -1,0 +1,139 @@
+#include "sessionrowcodec.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace smpg {
+
+namespace {
+
+// Timestamps travel as epoch milliseconds so no driver time-zone parsing is involved.
+QString epochMs(const QString &column)
+{
+    return QStringLiteral("(extract(epoch FROM %1) * 1000)::bigint").arg(column);
+}
+
+QDateTime dateTimeFromMs(const QVariant &value)
+{
+    if (value.isNull())
+        return {};
+    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+QJsonObject objectFromText(const QVariant &value)
+{
+    return QJsonDocument::fromJson(value.toString().toUtf8()).object();
+}
+
+QJsonValue timestampJson(const QDateTime &time)
+{
+    const QString text = SessionRowCodec::timestampText(time);
+    return text.isNull() ? QJsonValue() : QJsonValue(text);
+}
+
+QJsonObject recordFor(const sm::StoreWrite &write)
+{
+    const sm::Session &s = write.session;
+    switch (write.kind) {
+    case sm::StoreWrite::Kind::Insert:
+        return QJsonObject{
+            {"id", s.id},
+            {"user_id", s.userId},
+            {"state", QLatin1String(sm::sessionStateName(s.state))},
+            {"version", s.version},
+            {"created_at", timestampJson(s.createdAt)},
+            {"last_updated", timestampJson(s.lastUpdated)},
+            {"last_activity", timestampJson(s.lastActivity)},
+            {"absolute_expires_at", timestampJson(s.absoluteExpiresAt)},
+            {"idle_timeout_secs", s.idleTimeoutSecs},
+            {"metadata", s.metadata},
+            {"context", s.context},
+            {"worker", s.worker},
+            {"token_hash", s.tokenHash.isEmpty() ? QJsonValue() : QString::fromLatin1(s.tokenHash.toHex())},
+        };
+    case sm::StoreWrite::Kind::Update:
+        return QJsonObject{
+            {"id", s.id},
+            {"expected_version", write.expectedVersion},
+            {"state", QLatin1String(sm::sessionStateName(s.state))},
+            {"metadata", s.metadata},
+            {"context", s.context},
+            {"worker", s.worker},
+            {"last_updated", timestampJson(s.lastUpdated)},
+        };
+    case sm::StoreWrite::Kind::Touch:
+        return QJsonObject{{"id", s.id}, {"last_activity", timestampJson(s.lastActivity)}};
+    case sm::StoreWrite::Kind::Delete:
+        return QJsonObject{{"id", s.id}};
+    }
+    return {};
+}
+
+} // namespace
+
+QString SessionRowCodec::columns(const QString &alias)
+{
+    const QString a = alias;
+    return QStringList{
+        a + "id", a + "user_id", a + "state", a + "version",
+        epochMs(a + "created_at"), epochMs(a + "last_updated"), epochMs(a + "last_activity"),
+        epochMs(a + "absolute_expires_at"), a + "idle_timeout_secs",
+        a + "metadata::text", a + "context::text", a + "worker", "encode(" + a + "token_hash, 'hex')",
+    }.join(QStringLiteral(", "));
+}
+
+sm::Session SessionRowCodec::readSession(const QSqlQuery &query)
+{
+    sm::Session s;
+    s.id = query.value(0).toString();
+    s.userId = query.value(1).toString();
+    s.state = sm::parseSessionState(query.value(2).toString()).value_or(sm::SessionState::Active);
+    s.version = query.value(3).toLongLong();
+    s.createdAt = dateTimeFromMs(query.value(4));
+    s.lastUpdated = dateTimeFromMs(query.value(5));
+    s.lastActivity = dateTimeFromMs(query.value(6));
+    s.absoluteExpiresAt = dateTimeFromMs(query.value(7));
+    s.idleTimeoutSecs = query.value(8).toLongLong();
+    s.metadata = objectFromText(query.value(9));
+    s.context = objectFromText(query.value(10));
+    s.worker = query.value(11).toString();
+    s.tokenHash = QByteArray::fromHex(query.value(12).toString().toLatin1());
+    return s;
+}
+
+QByteArray SessionRowCodec::batchJson(const QList<const sm::StoreWrite *> &writes)
+{
+    QJsonArray rows;
+    for (const sm::StoreWrite *write : writes)
+        rows.append(recordFor(*write));
+    return QJsonDocument(rows).toJson(QJsonDocument::Compact);
+}
+
+QString SessionRowCodec::recordDefinition(sm::StoreWrite::Kind kind)
+{
+    switch (kind) {
+    case sm::StoreWrite::Kind::Insert:
+        return QStringLiteral(
+            "id text, user_id text, state text, version bigint, created_at timestamptz,"
+            " last_updated timestamptz, last_activity timestamptz, absolute_expires_at timestamptz,"
+            " idle_timeout_secs bigint, metadata jsonb, context jsonb, worker text, token_hash text");
+    case sm::StoreWrite::Kind::Update:
+        return QStringLiteral(
+            "id text, expected_version bigint, state text, metadata jsonb, context jsonb,"
+            " worker text, last_updated timestamptz");
+    case sm::StoreWrite::Kind::Touch:
+        return QStringLiteral("id text, last_activity timestamptz");
+    case sm::StoreWrite::Kind::Delete:
+        return QStringLiteral("id text");
+    }
+    return {};
+}
+
+QString SessionRowCodec::timestampText(const QDateTime &time)
+{
+    return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
+}
+
+} // namespace smpg
