@@ -61,16 +61,46 @@ void StoreExecutor::setChangeHandler(std::function<void(const StoreChange &)> ha
 template <typename T, typename Work>
 void StoreExecutor::run(Work work, Callback<T> done)
 {
+    Job job = [work = std::move(work), done = std::move(done)](SessionStore &store) mutable -> Completion {
+        return [done = std::move(done), result = work(store)]() mutable { done(std::move(result)); };
+    };
+    bool schedule = false;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_jobs.push_back(std::move(job));
+        schedule = !m_jobsScheduled;
+        m_jobsScheduled = true;
+    }
+    if (schedule)
+        QMetaObject::invokeMethod(m_storeContext, [this] { drainJobs(); }, Qt::QueuedConnection);
+}
+
+// On the store thread: runs every queued read and answers them all in one hop back.
+void StoreExecutor::drainJobs()
+{
+    std::vector<Job> jobs;
+    {
+        QMutexLocker lock(&m_mutex);
+        jobs.swap(m_jobs);
+        m_jobsScheduled = false;
+    }
+    std::vector<Completion> completions;
+    completions.reserve(jobs.size());
+    for (Job &job : jobs)
+        completions.push_back(job(*m_store));
+    deliver(std::move(completions));
+}
+
+// Hands completions to this object's thread. `self` guards the hop: at shutdown the
+// executor may be gone by the time they would run.
+void StoreExecutor::deliver(std::vector<Completion> completions)
+{
     QPointer<StoreExecutor> self(this);
-    QMetaObject::invokeMethod(m_storeContext, [self, this, work = std::move(work),
-                                               done = std::move(done)]() mutable {
-        Result<T> result = work(*m_store);
-        // `self` guards the hop back: the executor may be gone by then at shutdown.
-        if (self) {
-            QMetaObject::invokeMethod(self, [done = std::move(done), result = std::move(result)]() mutable {
-                done(std::move(result));
-            }, Qt::QueuedConnection);
-        }
+    QMetaObject::invokeMethod(this, [self, completions = std::move(completions)] {
+        if (!self)
+            return;
+        for (const Completion &completion : completions)
+            completion();
     }, Qt::QueuedConnection);
 }
 
@@ -114,10 +144,14 @@ void StoreExecutor::drainWrites()
         results = QList<Result<Session>>(writes.size(),
                                          makeError(ErrorCode::Internal, "store returned a malformed batch"));
     }
-    QMetaObject::invokeMethod(this, [batch = std::move(batch), results = std::move(results)]() mutable {
-        for (size_t i = 0; i < batch.size(); ++i)
-            batch[i].done(std::move(results[qsizetype(i)]));
-    }, Qt::QueuedConnection);
+    std::vector<Completion> completions;
+    completions.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+        completions.push_back([done = std::move(batch[i].done), result = std::move(results[qsizetype(i)])]() mutable {
+            done(std::move(result));
+        });
+    }
+    deliver(std::move(completions));
 
     QMutexLocker lock(&m_mutex);
     if (m_pending.empty()) {

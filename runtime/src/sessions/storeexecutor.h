@@ -17,7 +17,8 @@ class Logger;
 // Runs a SessionStore on a thread of its own and gives the host thread an asynchronous
 // API. Writes are group-committed: every write that arrives while the store is busy
 // joins the next batch, one transaction for all of them, and each caller hears back
-// only after that commit. Callbacks run on the thread that owns this object.
+// only after that commit. Reads are batched the same way (one thread hop each way per
+// batch, not per call). Callbacks run on the thread that owns this object.
 class StoreExecutor : public QObject {
     Q_OBJECT
 public:
@@ -46,10 +47,16 @@ private:
         Callback<Session> done;
     };
 
-    // Runs `work` on the store thread and `done(result)` back on this object's thread.
+    // A read runs on the store thread and returns what to run back on the host thread.
+    using Completion = std::function<void()>;
+    using Job = std::function<Completion(SessionStore &)>;
+
+    // Queues `work` for the store thread; `done(result)` runs back on this object's thread.
     template <typename T, typename Work>
     void run(Work work, Callback<T> done);
     void drainWrites();
+    void drainJobs();
+    void deliver(std::vector<Completion> completions);
 
     std::unique_ptr<SessionStore> m_store;
     Logger &m_logger;
@@ -60,6 +67,8 @@ private:
     QMutex m_mutex;
     std::vector<PendingWrite> m_pending; // guarded by m_mutex
     bool m_drainScheduled = false;       // guarded by m_mutex
+    std::vector<Job> m_jobs;             // guarded by m_mutex
+    bool m_jobsScheduled = false;        // guarded by m_mutex
     std::function<void(const StoreChange &)> m_changeHandler;
 };
 
