@@ -169,6 +169,9 @@ Result<void> readEnumValues(ConfigKey &key, const QJsonObject &spec)
         if (!value.isString() || value.toString().isEmpty())
             return makeError(
                 ErrorCode::BadRequest, QStringLiteral("\"values\" must hold non-empty strings"));
+        if (key.values.contains(value.toString()))
+            return makeError(ErrorCode::BadRequest,
+                QStringLiteral("\"values\" lists \"%1\" twice").arg(value.toString()));
         key.values.append(value.toString());
     }
     if (key.values.isEmpty())
@@ -199,6 +202,8 @@ Result<void> readPluginSpec(ConfigKey &key, const QJsonValue &specValue)
     if (spec.contains(u"secret") && !spec.value(u"secret").isBool())
         return makeError(ErrorCode::BadRequest, QStringLiteral("\"secret\" must be true or false"));
     key.secret = spec.value(u"secret").toBool();
+    if (spec.contains(u"description") && !spec.value(u"description").isString())
+        return makeError(ErrorCode::BadRequest, QStringLiteral("\"description\" must be a string"));
     key.description = spec.value(u"description").toString();
     if (Result<void> limits = readLimits(key, spec); !limits)
         return limits;
@@ -224,10 +229,10 @@ Result<ConfigKey> ConfigKey::fromPluginMetadata(
     const QString &pluginId, const QString &key, const QJsonValue &spec)
 {
     const QString where = QStringLiteral("plugin \"%1\": config key \"%2\": ").arg(pluginId, key);
-    static const QRegularExpression keyName(QStringLiteral("^[a-z0-9][a-z0-9_-]*$"));
+    static const QRegularExpression keyName(QStringLiteral("^[a-z][a-z0-9_-]*$"));
     if (!keyName.match(key).hasMatch())
-        return makeError(
-            ErrorCode::BadRequest, where + QStringLiteral("names use a-z, 0-9, '_' and '-'"));
+        return makeError(ErrorCode::BadRequest,
+            where + QStringLiteral("names use a-z, 0-9, '_' and '-', starting with a letter"));
     ConfigKey result;
     result.name = pluginId + u'.' + key;
     result.envName = pluginEnvName(pluginId, key);

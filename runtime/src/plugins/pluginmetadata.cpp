@@ -171,7 +171,8 @@ Result<void> readConfig(PluginMetadata &metadata, const QJsonObject &object)
         return fieldError(QStringLiteral("config"), QStringLiteral("expected an object of config keys"));
     const QJsonObject keys = config.toObject();
     for (auto it = keys.begin(); it != keys.end(); ++it) {
-        Result<PluginConfigKey> key = PluginConfigKey::fromJson(it.key(), it.value());
+        // The error names the plugin and the key; fromJson() prefixes the file.
+        Result<ConfigKey> key = ConfigKey::fromPluginMetadata(metadata.id, it.key(), it.value());
         if (!key)
             return key.error();
         metadata.config.append(key.value());
@@ -227,10 +228,11 @@ bool PluginMetadata::provides(const PluginVersion &wanted) const
     return compatVersion <= wanted && wanted <= version;
 }
 
-const PluginConfigKey *PluginMetadata::configKey(const QString &name) const
+const ConfigKey *PluginMetadata::configKey(const QString &name) const
 {
-    for (const PluginConfigKey &key : config) {
-        if (key.name == name)
+    const QString fullName = id + u'.' + name;
+    for (const ConfigKey &key : config) {
+        if (key.name == fullName)
             return &key;
     }
     return nullptr;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pluginconfigkey.h"
+#include "config/configkey.h"
 #include "pluginversion.h"
 
 #include <sm/result.h>
@@ -34,14 +34,15 @@ struct PluginMetadata {
     int sdkMinor = 0;
     QString description;
     QList<PluginDependency> dependencies;
-    QList<PluginConfigKey> config;
+    QList<ConfigKey> config; // named "<id>.<key>", see ConfigKey::fromPluginMetadata
 
     // Validates `metaData`; an error names `file` and the offending field.
     static Result<PluginMetadata> fromJson(const QJsonObject &metaData, const QString &file);
 
     // True when a dependent built against `wanted` can use this plugin.
     bool provides(const PluginVersion &wanted) const;
-    const PluginConfigKey *configKey(const QString &name) const;
+    // The config key `name`, short as in the metadata ("port", not "<id>.port").
+    const ConfigKey *configKey(const QString &name) const;
 };
 
 } // namespace sm

@@ -195,9 +195,9 @@ void TestHelloBackend::metadataPassesTheHostsValidation()
     QVERIFY2(metadata, metadata ? "" : qPrintable(metadata.error().message));
     QCOMPARE(metadata->id, QStringLiteral("hello"));
     QCOMPARE(metadata->kind, sm::PluginKind::Backend);
-    const sm::PluginConfigKey *greeting = metadata->configKey(QStringLiteral("greeting"));
+    const sm::ConfigKey *greeting = metadata->configKey(QStringLiteral("greeting"));
     QVERIFY(greeting);
-    QCOMPARE(greeting->type, sm::PluginConfigKey::Type::String);
+    QCOMPARE(greeting->type, sm::ConfigType::String);
     QCOMPARE(greeting->defaultValue.toString(), QStringLiteral("hello"));
 }
 

@@ -6,7 +6,8 @@
 #include <QJsonDocument>
 #include <QtTest>
 
-using sm::PluginConfigKey;
+using sm::ConfigKey;
+using sm::ConfigType;
 using sm::PluginMetadata;
 using sm::PluginVersion;
 
@@ -48,6 +49,13 @@ QJsonObject without(const QString &key)
 QJsonObject withConfigKey(const QString &name, const char *schemaJson)
 {
     return with(QStringLiteral("config"), QJsonObject{{name, QJsonDocument::fromJson(schemaJson).object()}});
+}
+
+// A config key's error as ConfigKey::fromPluginMetadata words it, for plugin "store-x".
+QString configError(const char *key, const char *problem)
+{
+    return QStringLiteral(R"(plugin "store-x": config key "%1": %2)")
+        .arg(QLatin1String(key), QString::fromUtf8(problem));
 }
 
 QJsonArray array(const char *json)
@@ -95,16 +103,18 @@ void TestPluginMetadata::readsEveryField()
     QCOMPARE(metadata.dependencies.first().version, (PluginVersion{1, 0, 0}));
 
     QCOMPARE(metadata.config.size(), 6);
-    const PluginConfigKey *port = metadata.configKey(QStringLiteral("port"));
+    const ConfigKey *port = metadata.configKey(QStringLiteral("port"));
     QVERIFY(port);
-    QCOMPARE(port->type, PluginConfigKey::Type::Int);
+    QCOMPARE(port->type, ConfigType::Int);
     QCOMPARE(port->defaultValue.toInteger(), 5432);
     QCOMPARE(port->min, 1);
     QCOMPARE(port->max, 65535);
-    const PluginConfigKey *mode = metadata.configKey(QStringLiteral("mode"));
+    const ConfigKey *mode = metadata.configKey(QStringLiteral("mode"));
     QCOMPARE(mode->values, QStringList({"fast", "safe"}));
     QVERIFY(metadata.configKey(QStringLiteral("password"))->secret);
-    QVERIFY(metadata.configKey(QStringLiteral("password"))->defaultValue.isUndefined());
+    // No "default" in the metadata: the type's implicit one, an empty string.
+    QCOMPARE(metadata.configKey(QStringLiteral("password"))->defaultValue, QJsonValue(QString()));
+    QCOMPARE(port->name, QStringLiteral("store-x.port"));
     QCOMPARE(metadata.configKey(QStringLiteral("path"))->description, QStringLiteral("Database file"));
     QVERIFY(!metadata.configKey(QStringLiteral("nope")));
 }
@@ -176,46 +186,53 @@ void TestPluginMetadata::refusesAnInvalidFieldNamingFileAndField_data()
         << with("config", array("[]")) << R"(field "config": expected an object of config keys)";
     QTest::newRow("config key in upper case")
         << withConfigKey("Port", R"({"type": "int"})")
-        << R"(field "config.Port": a key name is lower-case letters, digits, '_' and '-', starting with a letter)";
+        << configError("Port", R"(names use a-z, 0-9, '_' and '-', starting with a letter)");
+    QTest::newRow("config key starting with a digit")
+        << withConfigKey("2fa", R"({"type": "bool"})")
+        << configError("2fa", R"(names use a-z, 0-9, '_' and '-', starting with a letter)");
     QTest::newRow("config key not an object")
-        << with("config", QJsonObject{{"port", 5}}) << R"(field "config.port": expected an object)";
+        << with("config", QJsonObject{{"port", 5}}) << configError("port", R"(the key's spec must be an object)");
     QTest::newRow("config key of unknown type")
         << withConfigKey("port", R"({"type": "float"})")
-        << R"(field "config.port.type": expected one of string, int, bool, enum, list)";
+        << configError("port", R"("type" must be one of string, int, duration, bool, enum, list, address)");
+    QTest::newRow("config key with an unknown field")
+        << withConfigKey("port", R"({"type": "int", "defualt": 1})") << configError("port", R"(unknown field "defualt")");
     QTest::newRow("int default with a fraction")
         << withConfigKey("port", R"({"type": "int", "default": 1.5})")
-        << R"(field "config.port.default": expected an integer)";
+        << configError("port", R"(default: expected an integer, got 1.5)");
     QTest::newRow("int default out of range")
         << withConfigKey("port", R"({"type": "int", "default": 0, "min": 1, "max": 65535})")
-        << R"(field "config.port.default": expected an integer in [1, 65535])";
+        << configError("port", R"(default: expected an integer between 1 and 65535, got 0)");
     QTest::newRow("min above max") << withConfigKey("port", R"({"type": "int", "min": 10, "max": 1})")
-                                   << R"(field "config.port.min": 10 is above max 1)";
-    QTest::newRow("bound not an integer") << withConfigKey("port", R"({"type": "int", "max": "10"})")
-                                          << R"(field "config.port.max": expected an integer)";
-    QTest::newRow("bounds on a string") << withConfigKey("path", R"({"type": "string", "min": 1})")
-                                        << R"(field "config.path.min": only int keys have bounds)";
+                                   << configError("port", R"("min" is above "max")");
+    QTest::newRow("bound not an integer")
+        << withConfigKey("port", R"({"type": "int", "max": "10"})")
+        << configError("port", R"("max" must be an integer and only given for int or duration keys)");
+    QTest::newRow("bounds on a string")
+        << withConfigKey("path", R"({"type": "string", "min": 1})")
+        << configError("path", R"("min" must be an integer and only given for int or duration keys)");
     QTest::newRow("enum without values")
         << withConfigKey("mode", R"({"type": "enum", "default": "a"})")
-        << R"(field "config.mode.values": an enum needs a non-empty array of strings)";
+        << configError("mode", R"(an enum key needs a non-empty "values" array)");
     QTest::newRow("enum with a value twice")
         << withConfigKey("mode", R"({"type": "enum", "values": ["a", "a"]})")
-        << R"(field "config.mode.values": "a" appears twice)";
+        << configError("mode", R"("values" lists "a" twice)");
     QTest::newRow("enum default not a value")
         << withConfigKey("mode", R"({"type": "enum", "values": ["fast", "safe"], "default": "slow"})")
-        << R"(field "config.mode.default": expected one of fast, safe)";
+        << configError("mode", R"(default: expected one of fast, safe, got "slow")");
     QTest::newRow("values on a string") << withConfigKey("path", R"({"type": "string", "values": ["a"]})")
-                                        << R"(field "config.path.values": only enum keys have values)";
+                                        << configError("path", R"("values" is only for enum keys)");
     QTest::newRow("list default not strings")
         << withConfigKey("hosts", R"({"type": "list", "default": [1]})")
-        << R"(field "config.hosts.default": expected a list of strings)";
+        << configError("hosts", R"(default: expected a list of strings, got [1])");
     QTest::newRow("bool default a string")
         << withConfigKey("verbose", R"({"type": "bool", "default": "yes"})")
-        << R"(field "config.verbose.default": expected true or false)";
+        << configError("verbose", R"(default: expected true or false, got "yes")");
     QTest::newRow("secret not a bool") << withConfigKey("password", R"({"type": "string", "secret": "yes"})")
-                                       << R"(field "config.password.secret": expected true or false)";
+                                       << configError("password", R"("secret" must be true or false)");
     QTest::newRow("description not a string")
         << withConfigKey("path", R"({"type": "string", "description": 1})")
-        << R"(field "config.path.description": expected a string)";
+        << configError("path", R"("description" must be a string)");
 }
 
 void TestPluginMetadata::refusesAnInvalidFieldNamingFileAndField()
@@ -268,17 +285,21 @@ void TestPluginMetadata::validatesConfigValuesAgainstTheirKey()
 {
     const sm::Result<PluginMetadata> read = PluginMetadata::fromJson(validMetadata(), kFile);
     QVERIFY(read);
-    const PluginConfigKey &port = *read->configKey(QStringLiteral("port"));
-    QVERIFY(port.validate(80));
-    QCOMPARE(port.validate(70000).error().message, QStringLiteral("expected an integer in [1, 65535]"));
-    QCOMPARE(port.validate(QStringLiteral("80")).error().code, sm::ErrorCode::BadRequest);
-    const PluginConfigKey &hosts = *read->configKey(QStringLiteral("hosts"));
-    QVERIFY(hosts.validate(QJsonArray{QStringLiteral("h1:1")}));
-    QVERIFY(!hosts.validate(QStringLiteral("h1:1")));
-    const PluginConfigKey &mode = *read->configKey(QStringLiteral("mode"));
-    QVERIFY(mode.validate(QStringLiteral("fast")));
-    QCOMPARE(mode.validate(QStringLiteral("turbo")).error().message,
-             QStringLiteral("expected one of fast, safe"));
+    const auto validate = [](const ConfigKey &key, const QJsonValue &value) {
+        return key.parse(value, ConfigKey::Input::Json);
+    };
+    const ConfigKey &port = *read->configKey(QStringLiteral("port"));
+    QVERIFY(validate(port, 80));
+    QCOMPARE(validate(port, 70000).error().message,
+             QStringLiteral("expected an integer between 1 and 65535, got 70000"));
+    QCOMPARE(validate(port, QStringLiteral("80")).error().code, sm::ErrorCode::BadRequest);
+    const ConfigKey &hosts = *read->configKey(QStringLiteral("hosts"));
+    QVERIFY(validate(hosts, QJsonArray{QStringLiteral("h1:1")}));
+    QVERIFY(!validate(hosts, QStringLiteral("h1:1")));
+    const ConfigKey &mode = *read->configKey(QStringLiteral("mode"));
+    QVERIFY(validate(mode, QStringLiteral("fast")));
+    QCOMPARE(validate(mode, QStringLiteral("turbo")).error().message,
+             QStringLiteral(R"(expected one of fast, safe, got "turbo")"));
 }
 
 QTEST_GUILESS_MAIN(TestPluginMetadata)
