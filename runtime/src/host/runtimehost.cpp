@@ -169,6 +169,9 @@ void RuntimeHost::stop()
     if (m_streams)
         m_streams->closeAll();
     m_bootstrap.plugins().stopPlugins();
+    // Route handlers and stores hold code from plugin libraries: destroy them before the
+    // libraries are unloaded.
+    m_http.reset();
     m_sweeper.reset();
     if (m_sessions)
         m_sessions->setBackendDispatcher(nullptr);
