@@ -21,6 +21,7 @@ public:
         QString configFile;       // --config
         QStringList pluginPaths;  // --plugin-path (searched first)
         QStringList settings;     // --set key=value
+        QList<PluginKind> pluginKinds; // the kinds of plugin to load; empty: every kind
     };
 
     Bootstrap();

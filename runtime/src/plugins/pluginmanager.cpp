@@ -62,6 +62,11 @@ void PluginManager::setDisabledPlugins(const QStringList &ids)
     m_disabledIds = ids;
 }
 
+void PluginManager::setLoadedKinds(const QList<PluginKind> &kinds)
+{
+    m_loadedKinds = kinds;
+}
+
 void PluginManager::setHostContextFactory(HostContextFactory factory)
 {
     m_contextFactory = std::move(factory);
@@ -241,6 +246,9 @@ void PluginManager::claimIds()
         if (m_disabledIds.contains(id)) {
             spec->disable(QStringLiteral("disabled by config (disabled_plugins)"));
             m_logger.info(QStringLiteral("plugin disabled by config"), specFields(*spec));
+        } else if (!m_loadedKinds.isEmpty() && !m_loadedKinds.contains(spec->metadata().kind)) {
+            spec->disable(QStringLiteral("%1 plugins are not loaded by this command")
+                              .arg(QLatin1String(pluginKindName(spec->metadata().kind))));
         }
     }
 }

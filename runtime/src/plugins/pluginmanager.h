@@ -41,6 +41,9 @@ public:
     QStringList searchPaths() const { return m_searchPaths; }
     // Plugin ids whose libraries are not loaded (disabled_plugins).
     void setDisabledPlugins(const QStringList &ids);
+    // Only plugins of these kinds are loaded; the others are Disabled (empty: every kind).
+    // A worker process, for one, runs back-end plugins only.
+    void setLoadedKinds(const QList<PluginKind> &kinds);
     void setHostContextFactory(HostContextFactory factory);
 
     // Finds the plugins, reads and checks their metadata and dependencies, and loads
@@ -79,6 +82,7 @@ private:
     Logger &m_logger;
     QStringList m_searchPaths;
     QStringList m_disabledIds;
+    QList<PluginKind> m_loadedKinds;
     HostContextFactory m_contextFactory;
     std::vector<std::unique_ptr<PluginSpec>> m_specs;
     QHash<QString, PluginSpec *> m_specById;

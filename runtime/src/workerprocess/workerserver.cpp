@@ -1,0 +1,113 @@
+#include "workerprocess/workerserver.h"
+
+#include <sm/backend.h>
+#include <sm/logger.h>
+
+#include <QCoreApplication>
+
+#include <grpcpp/grpcpp.h>
+
+namespace sm {
+
+namespace {
+// Assign messages carry a snapshot and a journal: allow far more than gRPC's 4 MiB default.
+constexpr int kMaxReceiveBytes = 256 << 20;
+}
+
+class WorkerServer::Service : public worker::v1::Worker::CallbackService {
+public:
+    explicit Service(WorkerServer &server) : m_server(server) {}
+
+    // On a gRPC thread: the reactor reports to the server on the Qt thread.
+    grpc::ServerBidiReactor<worker::v1::RuntimeMessage, worker::v1::WorkerMessage> *
+    Attach(grpc::CallbackServerContext *) override
+    {
+        return new AttachReactor(&m_server, m_server, m_server.m_options.maxQueuedBytes);
+    }
+
+private:
+    WorkerServer &m_server;
+};
+
+WorkerServer::WorkerServer(BackendFactory &factory, Options options, Logger &logger)
+    : m_factory(factory)
+    , m_options(std::move(options))
+    , m_logger(logger)
+    , m_service(std::make_unique<Service>(*this))
+{
+    m_tickTimer.setTimerType(Qt::PreciseTimer);
+    m_tickTimer.callOnTimeout(this, &WorkerServer::tickAll);
+}
+
+WorkerServer::~WorkerServer()
+{
+    shutdown(std::chrono::milliseconds(0));
+}
+
+Result<quint16> WorkerServer::start()
+{
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort(m_options.listenAddress.toStdString(), grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(m_service.get());
+    builder.SetMaxReceiveMessageSize(kMaxReceiveBytes);
+    m_server = builder.BuildAndStart();
+    if (!m_server || port == 0) {
+        m_server.reset();
+        return makeError(ErrorCode::Unavailable,
+                         QStringLiteral("cannot listen on %1 (address in use or invalid)").arg(m_options.listenAddress));
+    }
+    const QString host = m_options.listenAddress.left(m_options.listenAddress.lastIndexOf(QLatin1Char(':')));
+    m_identity = RuntimeLink::Identity{QStringLiteral("%1:%2/%3").arg(host).arg(port).arg(QCoreApplication::applicationPid()),
+                                       m_options.backendId, quint32(QCoreApplication::applicationPid()),
+                                       quint32(std::max(0, m_factory.tickIntervalMs()))};
+    if (m_factory.tickIntervalMs() > 0)
+        m_tickTimer.start(m_factory.tickIntervalMs());
+    return quint16(port);
+}
+
+void WorkerServer::shutdown(std::chrono::milliseconds deadline)
+{
+    m_tickTimer.stop();
+    if (!m_server)
+        return;
+    for (auto &entry : m_links)
+        entry.second->close(QStringLiteral("worker shutting down"));
+    m_server->Shutdown(std::chrono::system_clock::now() + deadline);
+    // The reactors' last reports (streamDone, which deletes them) are queued for this thread.
+    QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
+    m_links.clear();
+    m_server.reset();
+}
+
+void WorkerServer::streamOpened(AttachReactor *stream)
+{
+    m_links.emplace(stream, std::make_unique<RuntimeLink>(*stream, m_factory, m_identity, m_totals, m_logger));
+}
+
+void WorkerServer::messageReceived(AttachReactor *stream, const worker::v1::RuntimeMessage &message)
+{
+    if (const auto found = m_links.find(stream); found != m_links.end())
+        found->second->handle(message);
+}
+
+void WorkerServer::readsEnded(AttachReactor *stream)
+{
+    if (const auto found = m_links.find(stream); found != m_links.end()) {
+        found->second->runtimeClosed();
+        m_logger.info(QStringLiteral("runtime detached; its sessions were dropped"));
+    }
+}
+
+void WorkerServer::streamDone(AttachReactor *stream)
+{
+    m_links.erase(stream);
+}
+
+void WorkerServer::tickAll()
+{
+    for (auto &entry : m_links)
+        entry.second->tickAll();
+}
+
+} // namespace sm
