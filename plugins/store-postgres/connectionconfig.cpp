@@ -154,6 +154,14 @@ QString quoted(QString value)
     return u'\'' + value + u'\'';
 }
 
+QString joined(const QMap<QString, QString> &parameters, QChar separator)
+{
+    QStringList parts;
+    for (auto it = parameters.cbegin(); it != parameters.cend(); ++it)
+        parts.append(it.key() + u'=' + quoted(it.value()));
+    return parts.join(separator);
+}
+
 } // namespace
 
 sm::Result<ConnectionConfig> ConnectionConfig::resolve(const StoreSettings &settings)
@@ -184,7 +192,7 @@ QString ConnectionConfig::describe() const
     return QStringLiteral("%1@%2:%3/%4").arg(user, host, QString::number(port), database);
 }
 
-QString ConnectionConfig::connectOptions() const
+QMap<QString, QString> ConnectionConfig::options() const
 {
     // Keepalives and a TCP user timeout make a vanished server fail calls within seconds
     // instead of leaving them blocked on a dead socket; the statement timeout does the same
@@ -201,10 +209,23 @@ QString ConnectionConfig::connectOptions() const
                         .arg(statementTimeoutSecs * 1000)},
     };
     options.insert(extraParameters);
-    QStringList parts;
-    for (auto it = options.cbegin(); it != options.cend(); ++it)
-        parts.append(it.key() + u'=' + quoted(it.value()));
-    return parts.join(u';');
+    return options;
+}
+
+QString ConnectionConfig::connectOptions() const
+{
+    return joined(options(), u';');
+}
+
+QString ConnectionConfig::conninfo() const
+{
+    QMap<QString, QString> parameters = options();
+    parameters.insert("host", host);
+    parameters.insert("port", QString::number(port));
+    parameters.insert("dbname", database);
+    parameters.insert("user", user);
+    parameters.insert("password", password);
+    return joined(parameters, u' ');
 }
 
 ConnectionConfig ConnectionConfig::withDatabase(const QString &name) const

@@ -37,8 +37,14 @@ struct ConnectionConfig {
     QString describe() const;
     // The libpq options QPSQL appends to its connection string (';'-separated).
     QString connectOptions() const;
+    // The whole libpq connection string, for libpq calls QPSQL does not offer (PQping).
+    QString conninfo() const;
     // The same server, another database (the maintenance database "postgres").
     ConnectionConfig withDatabase(const QString &name) const;
+
+private:
+    // The libpq parameters besides host, port, dbname, user and password.
+    QMap<QString, QString> options() const;
 };
 
 } // namespace smpg

@@ -39,11 +39,13 @@ sm::ErrorCode codeFor(const QString &sqlState)
     return sm::ErrorCode::Internal;
 }
 
+// One line: libpq's messages span several ("...failed: Connection refused\n\tIs the
+// server running..."), and they end up in one log or error line.
 QString describe(const QSqlError &error)
 {
-    QString text = error.databaseText().trimmed();
+    QString text = error.databaseText().simplified();
     if (text.isEmpty())
-        text = error.driverText().trimmed();
+        text = error.driverText().simplified();
     return text;
 }
 

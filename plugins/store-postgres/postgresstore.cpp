@@ -4,6 +4,7 @@
 #include "listcursor.h"
 #include "postgresconnection.h"
 #include "schemamigrator.h"
+#include "serverprobe.h"
 #include "sessionrowcodec.h"
 
 #include <QJsonDocument>
@@ -63,29 +64,22 @@ sm::Result<void> PostgresStore::open()
     if (!config)
         return config.error();
     m_config = config.value();
-    auto connection = PostgresConnection::open(*m_config);
-    if (!connection) {
-        if (auto created = createDatabaseIfMissing(connection.error()); !created)
-            return created;
-        connection = PostgresConnection::open(*m_config);
-        if (!connection)
-            return connection.error();
+    auto established = establish();
+    if (!established && established.error().code != sm::ErrorCode::Unavailable) {
+        m_config.reset();
+        return established.error();
     }
-    auto migrated = SchemaMigrator::migrate(*connection.value());
-    if (!migrated)
-        return migrated.error();
-    m_connection = std::move(connection.value());
-    if (m_changeHandler) {
-        if (auto listening = m_connection->listen(QString::fromLatin1(SchemaMigrator::changeChannel()),
-                                                  [this](const QString &payload) { notifyChange(payload); });
-            !listening) {
-            m_connection.reset();
-            return listening;
-        }
+    if (!established) {
+        // The server is only unreachable: open anyway, answer Unavailable (ping() included)
+        // and keep trying, so the runtime can wait for its database without a restart.
+        m_backoff.failed();
+        m_lastFailure = established.error().message;
+        return {};
     }
+    m_connection = std::move(established.value());
     log(sm::LogLevel::Info, QStringLiteral("using PostgreSQL %1, schema version %2")
                                 .arg(m_config->describe())
-                                .arg(migrated.value()));
+                                .arg(m_schemaVersion));
     return {};
 }
 
@@ -214,24 +208,37 @@ sm::Result<PostgresConnection *> PostgresStore::connection()
         return m_connection.get();
     if (!m_backoff.attemptDue())
         return sm::makeError(sm::ErrorCode::Unavailable,
-                             QStringLiteral("PostgreSQL %1 is unreachable; next reconnect attempt in %2 ms")
-                                 .arg(m_config->describe())
+                             QStringLiteral("%1; next reconnect attempt in %2 ms")
+                                 .arg(m_lastFailure)
                                  .arg(m_backoff.remainingMs()));
-    auto connected = connect();
-    if (!connected) {
+    auto established = establish();
+    if (!established) {
         m_backoff.failed();
-        return connected.error();
+        m_lastFailure = established.error().message;
+        // Once open, even a refused login can only be retried: callers see Unavailable.
+        return sm::makeError(sm::ErrorCode::Unavailable, m_lastFailure);
     }
     m_backoff.succeeded();
-    m_connection = std::move(connected.value());
-    log(sm::LogLevel::Info, QStringLiteral("reconnected to PostgreSQL %1").arg(m_config->describe()));
+    m_connection = std::move(established.value());
+    log(sm::LogLevel::Info, QStringLiteral("connected to PostgreSQL %1, schema version %2")
+                                .arg(m_config->describe())
+                                .arg(m_schemaVersion));
     return m_connection.get();
 }
 
-sm::Result<std::unique_ptr<PostgresConnection>> PostgresStore::connect()
+sm::Result<std::unique_ptr<PostgresConnection>> PostgresStore::establish()
 {
-    auto connection = PostgresConnection::open(*m_config);
-    if (!connection || !m_changeHandler)
+    auto connection = login();
+    if (!connection)
+        return connection;
+    if (!m_schemaReady) {
+        auto migrated = SchemaMigrator::migrate(*connection.value());
+        if (!migrated)
+            return migrated.error();
+        m_schemaVersion = migrated.value();
+        m_schemaReady = true;
+    }
+    if (!m_changeHandler)
         return connection;
     // Changes made while we were away are not replayed: NOTIFY is not queued for absent
     // listeners.
@@ -242,11 +249,57 @@ sm::Result<std::unique_ptr<PostgresConnection>> PostgresStore::connect()
     return connection;
 }
 
-sm::Result<void> PostgresStore::createDatabaseIfMissing(const sm::Error &connectError)
+// A failed connect is Unavailable only when the server is not there (yet); when it is up
+// and turned us away, retrying will not help, except for the few refusals that pass.
+sm::Result<std::unique_ptr<PostgresConnection>> PostgresStore::login()
+{
+    auto connection = PostgresConnection::open(*m_config);
+    if (connection)
+        return connection;
+    const sm::Error &failure = connection.error();
+    switch (ServerProbe::probe(*m_config)) {
+    case ServerProbe::Status::NotAccepting:
+        return failure;
+    case ServerProbe::Status::BadParameters:
+        return sm::makeError(sm::ErrorCode::BadRequest,
+                             QStringLiteral("invalid PostgreSQL connection settings: %1").arg(failure.message));
+    case ServerProbe::Status::Accepting:
+        break;
+    }
+    if (isPassingRefusal(failure.message))
+        return failure;
+    auto created = createDatabaseIfMissing();
+    if (!created)
+        return created.error();
+    if (created.value()) {
+        connection = PostgresConnection::open(*m_config);
+        if (connection)
+            return connection;
+    }
+    return sm::makeError(sm::ErrorCode::PermissionDenied,
+                         QStringLiteral("%1 (the server is up and refused the login: check db_user, "
+                                        "db_password, db_name and pg_hba.conf)")
+                             .arg(connection.error().message));
+}
+
+// Refusals a server gives while it is busy or changing state (English server messages:
+// SQLSTATE is not available for a failed connect).
+bool PostgresStore::isPassingRefusal(const QString &message)
+{
+    static const char *const kPassing[] = {"too many clients", "connection slots are reserved",
+                                           "the database system is"};
+    for (const char *passing : kPassing) {
+        if (message.contains(QLatin1String(passing)))
+            return true;
+    }
+    return false;
+}
+
+sm::Result<bool> PostgresStore::createDatabaseIfMissing()
 {
     auto maintenance = PostgresConnection::open(m_config->withDatabase(QStringLiteral("postgres")));
     if (!maintenance)
-        return connectError;
+        return false; // cannot tell; the original refusal stands
     auto exists = [&]() -> sm::Result<bool> {
         auto found = maintenance.value()->exec(
             QStringLiteral("SELECT 1 FROM pg_database WHERE datname = ?"), {m_config->database});
@@ -257,8 +310,10 @@ sm::Result<void> PostgresStore::createDatabaseIfMissing(const sm::Error &connect
     auto existed = exists();
     if (!existed)
         return existed.error();
+    // Another runtime starting at the same time may have created it since our connect
+    // failed: then it is there now and a second connect is worth trying.
     if (existed.value())
-        return connectError; // the database is there: the failure was something else
+        return true;
     auto created = maintenance.value()->exec(
         "CREATE DATABASE " + PostgresConnection::quotedIdentifier(m_config->database));
     if (!created) {
@@ -268,10 +323,10 @@ sm::Result<void> PostgresStore::createDatabaseIfMissing(const sm::Error &connect
             return sm::makeError(created.error().code,
                                  QStringLiteral("database %1 does not exist and cannot be created: %2")
                                      .arg(m_config->database, created.error().message));
-        return {};
+        return true;
     }
     log(sm::LogLevel::Info, QStringLiteral("created database %1").arg(m_config->database));
-    return {};
+    return true;
 }
 
 void PostgresStore::forgetBrokenConnection()

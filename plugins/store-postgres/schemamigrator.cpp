@@ -4,6 +4,7 @@
 
 #include <QSqlQuery>
 
+#include <algorithm>
 #include <array>
 
 namespace smpg {
@@ -113,7 +114,7 @@ sm::Result<void> apply(PostgresConnection &connection, const Migration &migratio
     return connection.commit();
 }
 
-sm::Result<int> migrateLocked(PostgresConnection &connection)
+sm::Result<int> migrateLocked(PostgresConnection &connection, int targetVersion)
 {
     auto current = currentVersion(connection);
     if (!current)
@@ -127,12 +128,12 @@ sm::Result<int> migrateLocked(PostgresConnection &connection)
                 .arg(current.value())
                 .arg(SchemaMigrator::latestVersion()));
     for (const Migration &migration : kMigrations) {
-        if (migration.version <= current.value())
+        if (migration.version <= current.value() || migration.version > targetVersion)
             continue;
         if (auto applied = apply(connection, migration); !applied)
             return applied.error();
     }
-    return SchemaMigrator::latestVersion();
+    return std::max(current.value(), std::min(targetVersion, SchemaMigrator::latestVersion()));
 }
 
 } // namespace
@@ -142,12 +143,12 @@ int SchemaMigrator::latestVersion()
     return kMigrations.back().version;
 }
 
-sm::Result<int> SchemaMigrator::migrate(PostgresConnection &connection)
+sm::Result<int> SchemaMigrator::migrate(PostgresConnection &connection, int targetVersion)
 {
     auto locked = connection.exec(QStringLiteral("SELECT pg_advisory_lock(?)"), {kMigrationLockKey});
     if (!locked)
         return locked.error();
-    auto migrated = migrateLocked(connection);
+    auto migrated = migrateLocked(connection, targetVersion);
     // Unlock even after a failure; a broken connection has released the lock anyway.
     (void)connection.exec(QStringLiteral("SELECT pg_advisory_unlock(?)"), {kMigrationLockKey});
     return migrated;

@@ -14,8 +14,9 @@ class SchemaMigrator {
 public:
     static int latestVersion();
 
-    // Answers the schema version the database is at afterwards.
-    static sm::Result<int> migrate(PostgresConnection &connection);
+    // Applies the migrations up to `targetVersion` (older schemas are made this way for
+    // tests) and answers the schema version the database is at afterwards.
+    static sm::Result<int> migrate(PostgresConnection &connection, int targetVersion = latestVersion());
 
     // The channel the schema's triggers NOTIFY on, payload {"id": ..., "version": ...}.
     static const char *changeChannel() { return "sm_session_changes"; }

@@ -3,8 +3,13 @@
 // in separate processes and threads sharing one database.
 #include "postgrestestbed.h"
 
+#include "connectionconfig.h"
+#include "postgresconnection.h"
+#include "schemamigrator.h"
+
 #include <QElapsedTimer>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSet>
 #include <QTest>
 #include <QThread>
@@ -19,37 +24,22 @@ QByteArray failureText(const sm::Result<T> &result)
 
 #define VERIFY_OK(result) QVERIFY2((result).ok(), failureText(result).constData())
 
-// Schema version 1 as the first release of the plugin created it, frozen here so the
-// migration from it keeps being tested after the plugin's own copy moves on.
-const char *kSchemaVersion1 = R"sql(
-CREATE TABLE schema_version (version integer PRIMARY KEY, description text NOT NULL,
-                             applied_at timestamptz NOT NULL DEFAULT now());
-INSERT INTO schema_version (version, description) VALUES (1, 'sessions table and indexes');
-CREATE FUNCTION sm_session_deadline(absolute_expires_at timestamptz, last_activity timestamptz,
-                                    idle_timeout_secs bigint)
-RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN idle_timeout_secs > 0 AND last_activity IS NOT NULL
-                THEN least(absolute_expires_at, last_activity + idle_timeout_secs * interval '1 second')
-                ELSE absolute_expires_at END
-$$;
-CREATE TABLE sessions (
-    id text PRIMARY KEY, user_id text NOT NULL,
-    state text NOT NULL CHECK (state IN ('active', 'idle', 'terminated', 'expired')),
-    version bigint NOT NULL, created_at timestamptz NOT NULL, last_updated timestamptz NOT NULL,
-    last_activity timestamptz, absolute_expires_at timestamptz, idle_timeout_secs bigint NOT NULL DEFAULT 0,
-    expires_at timestamptz GENERATED ALWAYS AS
-        (sm_session_deadline(absolute_expires_at, last_activity, idle_timeout_secs)) STORED,
-    metadata jsonb NOT NULL DEFAULT '{}', context jsonb NOT NULL DEFAULT '{}',
-    worker text NOT NULL DEFAULT '', token_hash bytea);
-CREATE INDEX sessions_listing ON sessions (created_at, id);
-CREATE INDEX sessions_by_user ON sessions (user_id, created_at, id);
-CREATE INDEX sessions_by_state ON sessions (state, created_at, id);
-CREATE INDEX sessions_due ON sessions (expires_at) WHERE state IN ('active', 'idle');
-CREATE INDEX sessions_final ON sessions (last_updated) WHERE state IN ('terminated', 'expired');
-INSERT INTO sessions (id, user_id, state, version, created_at, last_updated, absolute_expires_at, metadata)
-VALUES ('from-v1', 'carol', 'idle', 4, '2024-05-01T10:00:00.250Z', '2024-05-01T11:00:00Z',
-        '2024-05-02T10:00:00Z', '{"client_version": "0.9"}');
-)sql";
+// Migrates a new database `name` to schema `version` with the plugin's own migrations.
+sm::Result<int> createDatabaseAtSchema(PostgresTestBed &bed, const QString &name, int version)
+{
+    if (!bed.exec("postgres", QStringLiteral("CREATE DATABASE %1").arg(name)))
+        return sm::makeError(sm::ErrorCode::Internal, bed.lastError());
+    smpg::StoreSettings settings;
+    settings.port = bed.port();
+    settings.database = name;
+    auto config = smpg::ConnectionConfig::resolve(settings);
+    if (!config)
+        return config.error();
+    auto connection = smpg::PostgresConnection::open(config.value());
+    if (!connection)
+        return connection.error();
+    return smpg::SchemaMigrator::migrate(*connection.value(), version);
+}
 
 // Processes events until `done` holds or `timeoutMs` passed; the elapsed milliseconds.
 template <typename Predicate>
@@ -77,6 +67,8 @@ private slots:
     void dsnOverridesTheDbSettings();
     void migratesAVersionOneSchemaKeepingItsSessions();
     void refusesASchemaNewerThanItKnows();
+    void refusedLoginFailsOpenAsAConfigurationError();
+    void missingDatabaseThatCannotBeCreatedFailsOpen();
     void runtimesStartingTogetherMigrateOnce();
     void changeThroughOneStoreReachesTheOtherWithin100ms();
     void twoProcessesRacingUpdatesLoseNoUpdate();
@@ -121,7 +113,8 @@ void TestStorePostgres::openCreatesTheDatabaseWhenMissing()
     QVERIFY(store);
 
     QCOMPARE(m_bed.scalar("postgres", exists).toInt(), 1);
-    QCOMPARE(m_bed.scalar(database, "SELECT max(version) FROM schema_version").toInt(), 2);
+    QCOMPARE(m_bed.scalar(database, "SELECT max(version) FROM schema_version").toInt(),
+             smpg::SchemaMigrator::latestVersion());
     VERIFY_OK(writeOne(*store, insertOf(testSession("first"))));
     VERIFY_OK(store->get("first"));
 }
@@ -172,19 +165,29 @@ void TestStorePostgres::dsnOverridesTheDbSettings()
                                      {"db_dsn", dsnPattern.arg(m_bed.port()).arg(database)}});
     QVERIFY(store);
     VERIFY_OK(store->ping());
-    QCOMPARE(m_bed.scalar(database, "SELECT count(*) FROM schema_version").toInt(), 2);
+    QCOMPARE(m_bed.scalar(database, "SELECT count(*) FROM schema_version").toInt(),
+             smpg::SchemaMigrator::latestVersion());
 }
 
 void TestStorePostgres::migratesAVersionOneSchemaKeepingItsSessions()
 {
     const QString database = m_bed.freshDatabaseName("v1");
-    QVERIFY2(m_bed.exec("postgres", QStringLiteral("CREATE DATABASE %1").arg(database)), qPrintable(m_bed.lastError()));
-    QVERIFY2(m_bed.exec(database, kSchemaVersion1), qPrintable(m_bed.lastError()));
+    const auto atVersion1 = createDatabaseAtSchema(m_bed, database, 1);
+    VERIFY_OK(atVersion1);
+    QCOMPARE(atVersion1.value(), 1);
+    QCOMPARE(m_bed.scalar(database, "SELECT count(*) FROM pg_trigger WHERE tgname = 'sessions_updated'").toInt(), 0);
+    QVERIFY2(m_bed.exec(database,
+                        "INSERT INTO sessions (id, user_id, state, version, created_at, last_updated,"
+                        " absolute_expires_at, metadata) VALUES ('from-v1', 'carol', 'idle', 4,"
+                        " '2024-05-01T10:00:00.250Z', '2024-05-01T11:00:00Z', '2024-05-02T10:00:00Z',"
+                        " '{\"client_version\": \"0.9\"}')"),
+             qPrintable(m_bed.lastError()));
 
     auto store = openStore(database);
     QVERIFY(store);
 
-    QCOMPARE(m_bed.scalar(database, "SELECT max(version) FROM schema_version").toInt(), 2);
+    QCOMPARE(m_bed.scalar(database, "SELECT max(version) FROM schema_version").toInt(),
+             smpg::SchemaMigrator::latestVersion());
     QCOMPARE(m_bed.scalar(database, "SELECT count(*) FROM pg_trigger WHERE tgname = 'sessions_updated'").toInt(), 1);
     const auto old = store->get("from-v1");
     VERIFY_OK(old);
@@ -204,9 +207,12 @@ void TestStorePostgres::refusesASchemaNewerThanItKnows()
 {
     const QString database = m_bed.freshDatabaseName("future");
     QVERIFY(m_bed.exec("postgres", QStringLiteral("CREATE DATABASE %1").arg(database)));
-    QVERIFY2(m_bed.exec(database, "CREATE TABLE schema_version (version integer PRIMARY KEY,"
-                                  " description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());"
-                                  " INSERT INTO schema_version (version, description) VALUES (1, 'a'), (3, 'c')"),
+    const int latest = smpg::SchemaMigrator::latestVersion();
+    QVERIFY2(m_bed.exec(database, QStringLiteral("CREATE TABLE schema_version (version integer PRIMARY KEY,"
+                                                 " description text NOT NULL, applied_at timestamptz NOT NULL"
+                                                 " DEFAULT now()); INSERT INTO schema_version (version,"
+                                                 " description) VALUES (1, 'a'), (%1, 'from the future')")
+                                      .arg(latest + 1)),
              qPrintable(m_bed.lastError()));
     auto store = m_bed.createStore(database);
     QVERIFY(store);
@@ -214,10 +220,45 @@ void TestStorePostgres::refusesASchemaNewerThanItKnows()
     const auto opened = store->open();
 
     QVERIFY(!opened.ok());
-    QVERIFY2(opened.error().message.contains("schema version 3, newer than the 2"), qPrintable(opened.error().message));
+    QVERIFY2(opened.error().message.contains(
+                 QStringLiteral("schema version %1, newer than the %2").arg(latest + 1).arg(latest)),
+             qPrintable(opened.error().message));
     QVERIFY(opened.error().message.contains("upgrade the plugin"));
     QCOMPARE(m_bed.scalar(database, "SELECT to_regclass('sessions') IS NULL").toBool(), true);
     QCOMPARE(m_bed.scalar(database, "SELECT count(*) FROM schema_version").toInt(), 2);
+}
+
+void TestStorePostgres::refusedLoginFailsOpenAsAConfigurationError()
+{
+    auto store = m_bed.createStore(m_bed.freshDatabaseName("nologin"), {{"db_user", "no_such_role"}});
+    QVERIFY(store);
+
+    const auto opened = store->open();
+
+    QVERIFY(!opened.ok());
+    QCOMPARE(opened.error().code, sm::ErrorCode::PermissionDenied);
+    QVERIFY2(opened.error().message.contains("no_such_role"), qPrintable(opened.error().message));
+    QVERIFY2(opened.error().message.contains("refused the login"), qPrintable(opened.error().message));
+    QVERIFY(!opened.error().message.contains('\n'));
+}
+
+void TestStorePostgres::missingDatabaseThatCannotBeCreatedFailsOpen()
+{
+    const QString role = QStringLiteral("t_nocreatedb_%1").arg(QCoreApplication::applicationPid());
+    QVERIFY2(m_bed.exec("postgres", QStringLiteral("CREATE ROLE %1 LOGIN NOCREATEDB").arg(role)),
+             qPrintable(m_bed.lastError()));
+    const auto dropRole = qScopeGuard([&] { m_bed.exec("postgres", QStringLiteral("DROP ROLE %1").arg(role)); });
+    const QString database = m_bed.freshDatabaseName("nocreate");
+    auto store = m_bed.createStore(database, {{"db_user", role}});
+    QVERIFY(store);
+
+    const auto opened = store->open();
+
+    QVERIFY(!opened.ok());
+    QVERIFY(opened.error().code != sm::ErrorCode::Unavailable);
+    QVERIFY2(opened.error().message.contains(QStringLiteral("database %1 does not exist and cannot be created")
+                                                 .arg(database)),
+             qPrintable(opened.error().message));
 }
 
 void TestStorePostgres::runtimesStartingTogetherMigrateOnce()
@@ -234,9 +275,9 @@ void TestStorePostgres::runtimesStartingTogetherMigrateOnce()
         QCOMPARE(worker->exitStatus(), QProcess::NormalExit);
         QCOMPARE(worker->exitCode(), 0);
     }
-    QCOMPARE(m_bed.scalar(database, "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_version")
-                 .toString(),
-             QStringLiteral("1,2"));
+    QCOMPARE(m_bed.scalar(database, "SELECT count(*) = max(version) FROM schema_version").toBool(), true);
+    QCOMPARE(m_bed.scalar(database, "SELECT max(version) FROM schema_version").toInt(),
+             smpg::SchemaMigrator::latestVersion());
 }
 
 void TestStorePostgres::changeThroughOneStoreReachesTheOtherWithin100ms()

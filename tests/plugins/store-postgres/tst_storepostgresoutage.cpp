@@ -1,28 +1,14 @@
 // store-postgres while its PostgreSQL goes away and comes back, on a private server of
 // this test's own (so the other tests' shared server is never stopped under them).
 #include "postgrestestbed.h"
+#include "privatepostgresserver.h"
+#include "schemamigrator.h"
 
 #include <QElapsedTimer>
-#include <QFile>
 #include <QProcess>
-#include <QTcpServer>
-#include <QTemporaryDir>
 #include <QTest>
 
 namespace {
-
-int freePort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    return probe.serverPort();
-}
-
-// QProcess::waitForFinished() is false for a process that has already finished.
-bool finished(QProcess *process)
-{
-    return process->state() == QProcess::NotRunning || process->waitForFinished(60000);
-}
 
 enum class BatchOutcome { AllOk, AllUnavailable, Mixed };
 
@@ -33,44 +19,21 @@ class TestStorePostgresOutage : public QObject {
 
 private slots:
     void initTestCase();
-    void cleanupTestCase();
 
     void acknowledgedWritesSurviveARestartAndTheStoreRecoversByItself();
+    void storeOpenedWhileTheServerIsDownConnectsWhenItComesUp();
 
 private:
-    QProcess *serverCommand(const QString &action);
     BatchOutcome writeBatch(sm::SessionStore &store, qint64 *elapsedMs = nullptr);
 
-    QTemporaryDir m_dir;
-    QString m_serverDir;
-    int m_port = 0;
+    PrivatePostgresServer m_server;
     int m_nextId = 0;
     QStringList m_acknowledged;
 };
 
-QProcess *TestStorePostgresOutage::serverCommand(const QString &action)
-{
-    auto *process = new QProcess(this);
-    process->setProcessChannelMode(QProcess::ForwardedChannels);
-    process->start("bash", {SM_PG_TEST_SERVER_SCRIPT, action, m_serverDir, QString::number(m_port)});
-    return process;
-}
-
 void TestStorePostgresOutage::initTestCase()
 {
-    QVERIFY(m_dir.isValid());
-    // The server runs as the postgres user when we are root: it must reach its directory.
-    QFile::setPermissions(m_dir.path(), QFile::permissions(m_dir.path()) | QFile::ExeOther | QFile::ReadOther);
-    m_serverDir = m_dir.filePath("pg");
-    m_port = freePort();
-    QProcess *start = serverCommand("start");
-    QVERIFY(start->waitForFinished(120000));
-    QVERIFY2(start->exitCode() == 0, "could not start the private PostgreSQL server (see output above)");
-}
-
-void TestStorePostgresOutage::cleanupTestCase()
-{
-    serverCommand("stop")->waitForFinished(120000);
+    QVERIFY2(m_server.run("start"), "could not start the private PostgreSQL server (see output above)");
 }
 
 BatchOutcome TestStorePostgresOutage::writeBatch(sm::SessionStore &store, qint64 *elapsedMs)
@@ -99,7 +62,7 @@ BatchOutcome TestStorePostgresOutage::writeBatch(sm::SessionStore &store, qint64
 
 void TestStorePostgresOutage::acknowledgedWritesSurviveARestartAndTheStoreRecoversByItself()
 {
-    PostgresTestBed bed(m_port);
+    PostgresTestBed bed(m_server.port());
     const QString database = bed.freshDatabaseName("outage");
     auto writer = bed.createStore(database);
     auto listener = bed.createStore(database);
@@ -112,12 +75,12 @@ void TestStorePostgresOutage::acknowledgedWritesSurviveARestartAndTheStoreRecove
         QCOMPARE(writeBatch(*writer), BatchOutcome::AllOk);
 
     // Stop the server while writes keep coming.
-    QProcess *stop = serverCommand("stop");
+    QProcess *stop = m_server.launch("stop");
     QElapsedTimer outage;
     outage.start();
     while (writeBatch(*writer) == BatchOutcome::AllOk)
         QVERIFY2(outage.elapsed() < 60000, "writes kept succeeding although the server was stopped");
-    QVERIFY(finished(stop));
+    QVERIFY(waitFinished(stop));
     QCOMPARE(stop->exitCode(), 0);
 
     // While it is down: every write is refused, quickly, and none is acknowledged.
@@ -133,14 +96,14 @@ void TestStorePostgresOutage::acknowledgedWritesSurviveARestartAndTheStoreRecove
     QCOMPARE(writer->ping().error().code, sm::ErrorCode::Unavailable);
 
     // Restart it while writes keep coming: the store reconnects without being reopened.
-    QProcess *start = serverCommand("start");
+    QProcess *start = m_server.launch("start");
     QElapsedTimer recovery;
     recovery.start();
     while (writeBatch(*writer) != BatchOutcome::AllOk) {
         QVERIFY2(recovery.elapsed() < 60000, "the store did not recover after the server came back");
         QTest::qWait(20);
     }
-    QVERIFY(finished(start));
+    QVERIFY(waitFinished(start));
     QCOMPARE(start->exitCode(), 0);
     qInfo("writes ok again %lld ms after the restart began", recovery.elapsed());
     for (int i = 0; i < 10; ++i)
@@ -161,6 +124,35 @@ void TestStorePostgresOutage::acknowledgedWritesSurviveARestartAndTheStoreRecove
     heard.clear();
     QCOMPARE(writeBatch(*writer), BatchOutcome::AllOk);
     QTRY_COMPARE_WITH_TIMEOUT(heard.size(), 20, 2000);
+}
+
+void TestStorePostgresOutage::storeOpenedWhileTheServerIsDownConnectsWhenItComesUp()
+{
+    PostgresTestBed bed(m_server.port());
+    const QString database = bed.freshDatabaseName("late");
+    QVERIFY(m_server.run("stop"));
+    auto store = bed.createStore(database);
+    QVERIFY(store);
+
+    const auto opened = store->open();
+
+    QVERIFY2(opened.ok(), qPrintable(opened.error().message));
+    const auto pong = store->ping();
+    QVERIFY(!pong.ok());
+    QCOMPARE(pong.error().code, sm::ErrorCode::Unavailable);
+    QCOMPARE(writeBatch(*store), BatchOutcome::AllUnavailable);
+
+    QVERIFY(m_server.run("start"));
+    QElapsedTimer recovery;
+    recovery.start();
+    while (!store->ping().ok()) {
+        QVERIFY2(recovery.elapsed() < 30000, "the store did not connect after the server came up");
+        QTest::qWait(50);
+    }
+    // The first connection created the database and migrated it.
+    QCOMPARE(writeBatch(*store), BatchOutcome::AllOk);
+    QCOMPARE(bed.scalar(database, "SELECT max(version) FROM schema_version").toInt(),
+             smpg::SchemaMigrator::latestVersion());
 }
 
 QTEST_GUILESS_MAIN(TestStorePostgresOutage)
