@@ -30,13 +30,26 @@ QDateTime readTimestamp(const QVariant &value)
     return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
 }
 
+// Most sessions carry an empty object (context before a back-end writes one): that case
+// skips the JSON writer and parser and their allocations.
+const QString &emptyJson()
+{
+    static const QString text = QStringLiteral("{}");
+    return text;
+}
+
 QJsonObject readJson(const QVariant &value)
 {
-    return QJsonDocument::fromJson(value.toByteArray()).object();
+    const QByteArray text = value.toByteArray();
+    if (text == "{}")
+        return {};
+    return QJsonDocument::fromJson(text).object();
 }
 
 QString writeJson(const QJsonObject &object)
 {
+    if (object.isEmpty())
+        return emptyJson();
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
 }
 

@@ -53,6 +53,15 @@ void StoreExecutor::stop()
     m_thread.wait();
 }
 
+Result<void> StoreExecutor::pingNow()
+{
+    std::promise<Result<void>> answered;
+    auto future = answered.get_future();
+    QMetaObject::invokeMethod(m_storeContext, [this, &answered] { answered.set_value(m_store->ping()); },
+                              Qt::QueuedConnection);
+    return future.get();
+}
+
 void StoreExecutor::setChangeHandler(std::function<void(const StoreChange &)> handler)
 {
     m_changeHandler = std::move(handler);
@@ -64,57 +73,73 @@ void StoreExecutor::run(Work work, Callback<T> done)
     Job job = [work = std::move(work), done = std::move(done)](SessionStore &store) mutable -> Completion {
         return [done = std::move(done), result = work(store)]() mutable { done(std::move(result)); };
     };
-    bool schedule = false;
-    {
-        QMutexLocker lock(&m_mutex);
-        m_jobs.push_back(std::move(job));
-        schedule = !m_jobsScheduled;
-        m_jobsScheduled = true;
-    }
-    if (schedule)
-        QMetaObject::invokeMethod(m_storeContext, [this] { drainJobs(); }, Qt::QueuedConnection);
+    QMutexLocker lock(&m_mutex);
+    m_jobs.push_back(std::move(job));
+    scheduleReads();
+}
+
+// With m_mutex held: makes sure one drainReads() is on its way for what is queued.
+void StoreExecutor::scheduleReads()
+{
+    if (m_readsScheduled)
+        return;
+    m_readsScheduled = true;
+    QMetaObject::invokeMethod(m_storeContext, [this] { drainReads(); }, Qt::QueuedConnection);
 }
 
 // On the store thread: runs every queued read and answers them all in one hop back.
-void StoreExecutor::drainJobs()
+void StoreExecutor::drainReads()
 {
+    QList<QString> ids;
+    std::vector<Callback<Session>> getDones;
     std::vector<Job> jobs;
     {
         QMutexLocker lock(&m_mutex);
+        ids.swap(m_pendingGets);
+        getDones.swap(m_pendingGetDones);
         jobs.swap(m_jobs);
-        m_jobsScheduled = false;
+        m_readsScheduled = false;
+        // The next batch is likely as large: growing the queues call by call would move
+        // every queued call several times.
+        m_pendingGets.reserve(ids.size());
+        m_pendingGetDones.reserve(getDones.size());
     }
+    QList<Result<Session>> found;
+    found.reserve(ids.size());
+    for (const QString &id : std::as_const(ids))
+        found.append(m_store->get(id));
     std::vector<Completion> completions;
     completions.reserve(jobs.size());
     for (Job &job : jobs)
         completions.push_back(job(*m_store));
-    deliver(std::move(completions));
-}
-
-// Hands completions to this object's thread. `self` guards the hop: at shutdown the
-// executor may be gone by the time they would run.
-void StoreExecutor::deliver(std::vector<Completion> completions)
-{
-    QPointer<StoreExecutor> self(this);
-    QMetaObject::invokeMethod(this, [self, completions = std::move(completions)] {
-        if (!self)
-            return;
+    deliver([getDones = std::move(getDones), found = std::move(found),
+             completions = std::move(completions)]() mutable {
+        for (size_t i = 0; i < getDones.size(); ++i)
+            getDones[i](std::move(found[qsizetype(i)]));
         for (const Completion &completion : completions)
             completion();
+    });
+}
+
+// `self` guards the hop: at shutdown the executor may be gone by the time it would run.
+void StoreExecutor::deliver(Completion answerAll)
+{
+    QPointer<StoreExecutor> self(this);
+    QMetaObject::invokeMethod(this, [self, answerAll = std::move(answerAll)] {
+        if (self)
+            answerAll();
     }, Qt::QueuedConnection);
 }
 
 void StoreExecutor::write(StoreWrite write, Callback<Session> done)
 {
-    bool schedule = false;
-    {
-        QMutexLocker lock(&m_mutex);
-        m_pending.push_back(PendingWrite{std::move(write), std::move(done)});
-        schedule = !m_drainScheduled;
-        m_drainScheduled = true;
-    }
-    if (schedule)
-        QMetaObject::invokeMethod(m_storeContext, [this] { drainWrites(); }, Qt::QueuedConnection);
+    QMutexLocker lock(&m_mutex);
+    m_pendingWrites.append(std::move(write));
+    m_pendingWriteDones.push_back(std::move(done));
+    if (m_drainScheduled)
+        return;
+    m_drainScheduled = true;
+    QMetaObject::invokeMethod(m_storeContext, [this] { drainWrites(); }, Qt::QueuedConnection);
 }
 
 // On the store thread: takes everything queued (up to the batch bound), commits it as
@@ -122,21 +147,23 @@ void StoreExecutor::write(StoreWrite write, Callback<Session> done)
 // writes arrived meanwhile.
 void StoreExecutor::drainWrites()
 {
-    std::vector<PendingWrite> batch;
+    QList<StoreWrite> writes;
+    std::vector<Callback<Session>> dones;
     {
         QMutexLocker lock(&m_mutex);
-        if (int(m_pending.size()) <= m_maxBatch) {
-            batch.swap(m_pending);
+        if (m_pendingWrites.size() <= m_maxBatch) {
+            writes.swap(m_pendingWrites);
+            dones.swap(m_pendingWriteDones);
+            m_pendingWrites.reserve(writes.size()); // as in drainReads()
+            m_pendingWriteDones.reserve(dones.size());
         } else {
-            auto split = m_pending.begin() + m_maxBatch;
-            batch.assign(std::make_move_iterator(m_pending.begin()), std::make_move_iterator(split));
-            m_pending.erase(m_pending.begin(), split);
+            writes = m_pendingWrites.first(m_maxBatch);
+            m_pendingWrites.remove(0, m_maxBatch);
+            const auto split = m_pendingWriteDones.begin() + m_maxBatch;
+            dones.assign(std::make_move_iterator(m_pendingWriteDones.begin()), std::make_move_iterator(split));
+            m_pendingWriteDones.erase(m_pendingWriteDones.begin(), split);
         }
     }
-    QList<StoreWrite> writes;
-    writes.reserve(qsizetype(batch.size()));
-    for (PendingWrite &pending : batch)
-        writes.append(std::move(pending.write));
     QList<Result<Session>> results = m_store->write(writes);
     if (results.size() != writes.size()) {
         m_logger.error("store answered a batch with the wrong number of results",
@@ -144,17 +171,13 @@ void StoreExecutor::drainWrites()
         results = QList<Result<Session>>(writes.size(),
                                          makeError(ErrorCode::Internal, "store returned a malformed batch"));
     }
-    std::vector<Completion> completions;
-    completions.reserve(batch.size());
-    for (size_t i = 0; i < batch.size(); ++i) {
-        completions.push_back([done = std::move(batch[i].done), result = std::move(results[qsizetype(i)])]() mutable {
-            done(std::move(result));
-        });
-    }
-    deliver(std::move(completions));
+    deliver([dones = std::move(dones), results = std::move(results)]() mutable {
+        for (size_t i = 0; i < dones.size(); ++i)
+            dones[i](std::move(results[qsizetype(i)]));
+    });
 
     QMutexLocker lock(&m_mutex);
-    if (m_pending.empty()) {
+    if (m_pendingWrites.isEmpty()) {
         m_drainScheduled = false;
         return;
     }
@@ -164,7 +187,10 @@ void StoreExecutor::drainWrites()
 
 void StoreExecutor::get(const QString &id, Callback<Session> done)
 {
-    run<Session>([id](SessionStore &store) { return store.get(id); }, std::move(done));
+    QMutexLocker lock(&m_mutex);
+    m_pendingGets.append(id);
+    m_pendingGetDones.push_back(std::move(done));
+    scheduleReads();
 }
 
 void StoreExecutor::list(ListSessionsQuery query, Callback<SessionPage> done)

@@ -30,6 +30,9 @@ public:
     Result<void> start();
     // Closes the store after the work already queued, and joins the thread.
     void stop();
+    // Asks the store whether it is reachable and blocks for the answer: for start-up only,
+    // when a store may open before its server is there and nothing is served yet.
+    Result<void> pingNow();
 
     void write(StoreWrite write, Callback<Session> done);
     void get(const QString &id, Callback<Session> done);
@@ -42,11 +45,6 @@ public:
     void setChangeHandler(std::function<void(const StoreChange &)> handler);
 
 private:
-    struct PendingWrite {
-        StoreWrite write;
-        Callback<Session> done;
-    };
-
     // A read runs on the store thread and returns what to run back on the host thread.
     using Completion = std::function<void()>;
     using Job = std::function<Completion(SessionStore &)>;
@@ -54,9 +52,11 @@ private:
     // Queues `work` for the store thread; `done(result)` runs back on this object's thread.
     template <typename T, typename Work>
     void run(Work work, Callback<T> done);
+    void scheduleReads();
     void drainWrites();
-    void drainJobs();
-    void deliver(std::vector<Completion> completions);
+    void drainReads();
+    // Runs `answerAll` on this object's thread: one hop back per batch, not per call.
+    void deliver(Completion answerAll);
 
     std::unique_ptr<SessionStore> m_store;
     Logger &m_logger;
@@ -64,11 +64,17 @@ private:
     QThread m_thread;
     QObject *m_storeContext = nullptr; // lives on m_thread; target of queued work
 
+    // Queued work, guarded by m_mutex. Writes and gets, the bulk of the traffic, are kept
+    // as plain values beside their callbacks, so queueing one costs no allocation of its
+    // own and a batch is handed over by swapping containers.
     QMutex m_mutex;
-    std::vector<PendingWrite> m_pending; // guarded by m_mutex
-    bool m_drainScheduled = false;       // guarded by m_mutex
-    std::vector<Job> m_jobs;             // guarded by m_mutex
-    bool m_jobsScheduled = false;        // guarded by m_mutex
+    QList<StoreWrite> m_pendingWrites;
+    std::vector<Callback<Session>> m_pendingWriteDones;
+    bool m_drainScheduled = false;
+    QList<QString> m_pendingGets;
+    std::vector<Callback<Session>> m_pendingGetDones;
+    std::vector<Job> m_jobs; // every other read
+    bool m_readsScheduled = false;
     std::function<void(const StoreChange &)> m_changeHandler;
 };
 
