@@ -1,0 +1,72 @@
+#include "connectreactor.h"
+
+#include "callinfo.h"
+#include "grpcerrors.h"
+#include "hostthread.h"
+#include "outboundqueue.h"
+#include "streamregistry.h"
+
+#include <grpcpp/server_context.h>
+
+namespace smgrpc {
+
+ConnectReactor::ConnectReactor(grpc::CallbackServerContext *context, HostThread &host,
+                               StreamRegistry &registry, int maxQueue, bool stopping)
+    : m_context(context)
+    , m_host(host)
+    , m_registry(registry)
+    , m_queue(std::make_shared<OutboundQueue>(static_cast<StreamWriter *>(this), maxQueue))
+{
+    if (stopping) {
+        m_queue->finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+        return;
+    }
+    m_host.post([registry = &m_registry, queue = m_queue, info = CallInfo::from(*context)] {
+        registry->openConnect(queue, info);
+    });
+    m_queue->ifOpen([this] { StartRead(&m_incoming); });
+}
+
+void ConnectReactor::OnReadDone(bool ok)
+{
+    if (!ok) {
+        // Half-close (or a broken call): no more requests will come.
+        m_host.post([registry = &m_registry, queue = m_queue] { registry->connectHalfClosed(queue.get()); });
+        return;
+    }
+    m_host.post([registry = &m_registry, queue = m_queue, message = std::move(m_incoming)] {
+        registry->connectMessage(queue.get(), message);
+    });
+    m_incoming.Clear();
+    m_queue->ifOpen([this] { StartRead(&m_incoming); });
+}
+
+void ConnectReactor::OnWriteDone(bool ok)
+{
+    m_queue->writeDone(ok);
+}
+
+void ConnectReactor::OnCancel()
+{
+    m_queue->finish(grpc::Status(grpc::StatusCode::CANCELLED, "the call was cancelled"), true);
+}
+
+void ConnectReactor::OnDone()
+{
+    m_queue->detach();
+    m_host.post([registry = &m_registry, queue = m_queue] { registry->streamDone(queue.get()); });
+    delete this;
+}
+
+void ConnectReactor::startWrite(const google::protobuf::Message &message)
+{
+    StartWrite(static_cast<const sm::v1::ConnectResponse *>(&message));
+}
+
+void ConnectReactor::finishCall(const grpc::Status &status)
+{
+    GrpcErrors::addErrorTrailer(*m_context, status);
+    Finish(status);
+}
+
+} // namespace smgrpc

@@ -1,0 +1,99 @@
+#include "grpcserver.h"
+
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
+
+#include <QFile>
+
+namespace smgrpc {
+
+namespace {
+// Clients may ping this often without being told off (GOAWAY "too_many_pings").
+constexpr int kMinClientPingIntervalMs = 5000;
+
+sm::Result<std::string> readFile(const QString &path, const char *what)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        return sm::makeError(sm::ErrorCode::Unavailable,
+                             QStringLiteral("cannot read the TLS %1 %2: %3").arg(what, path, file.errorString()));
+    }
+    return file.readAll().toStdString();
+}
+
+sm::Result<std::shared_ptr<grpc::ServerCredentials>> credentials(const GrpcOptions &options)
+{
+    if (!options.tlsEnabled())
+        return grpc::InsecureServerCredentials();
+    auto certificate = readFile(options.tlsCertFile, "certificate");
+    if (!certificate)
+        return certificate.error();
+    auto key = readFile(options.tlsKeyFile, "key");
+    if (!key)
+        return key.error();
+    grpc::SslServerCredentialsOptions ssl;
+    ssl.pem_key_cert_pairs.push_back({std::move(key).value(), std::move(certificate).value()});
+    return grpc::SslServerCredentials(ssl);
+}
+} // namespace
+
+GrpcServer::GrpcServer(GrpcOptions options, grpc::Service &service)
+    : m_options(std::move(options)), m_service(service)
+{
+}
+
+GrpcServer::~GrpcServer()
+{
+    shutdown(std::chrono::milliseconds(0));
+}
+
+sm::Result<int> GrpcServer::start()
+{
+    auto creds = credentials(m_options);
+    if (!creds)
+        return creds.error();
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort(m_options.listenAddress.toStdString(), creds.value(), &port);
+    builder.RegisterService(&m_service);
+    builder.SetMaxReceiveMessageSize(m_options.maxMessageBytes);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, m_options.keepaliveTimeSecs * 1000);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, m_options.keepaliveTimeoutSecs * 1000);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, kMinClientPingIntervalMs);
+    // Without this a second runtime on the same address would silently share the port.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+    m_server = builder.BuildAndStart();
+    if (!m_server || port == 0) {
+        m_server.reset();
+        return sm::makeError(sm::ErrorCode::Unavailable,
+                             QStringLiteral("cannot listen for gRPC on %1 (address in use or invalid)")
+                                 .arg(m_options.listenAddress));
+    }
+    setServing(true);
+    return port;
+}
+
+void GrpcServer::setServing(bool serving)
+{
+    if (!m_server)
+        return;
+    if (grpc::HealthCheckServiceInterface *health = m_server->GetHealthCheckService()) {
+        health->SetServingStatus(kServiceName, serving);
+        health->SetServingStatus(serving);
+    }
+}
+
+void GrpcServer::shutdown(std::chrono::milliseconds deadline)
+{
+    if (!m_server)
+        return;
+    m_server->Shutdown(std::chrono::system_clock::now() + deadline);
+    m_server->Wait();
+    m_server.reset();
+}
+
+} // namespace smgrpc
