@@ -23,6 +23,12 @@ void FlushTracker::wrote(EventStream *stream)
 {
     if (m_pending.contains(stream))
         return;
+    // The usual case: the stream wrote straight to the kernel. Recorded at once, without
+    // an entry to poll (a fanned-out event would otherwise add one per subscriber).
+    if (stream->bytesQueued() == 0) {
+        record(stream, 0);
+        return;
+    }
     QElapsedTimer started;
     started.start();
     m_pending.insert(stream, started);
@@ -44,13 +50,17 @@ void FlushTracker::poll()
             ++it;
             continue;
         }
-        const double ms = double(it.value().nsecsElapsed()) / 1e6;
-        it.key()->recordFlush(ms);
-        m_flushSeconds.observe(ms / 1000);
+        record(it.key(), double(it.value().nsecsElapsed()) / 1e6);
         it = m_pending.erase(it);
     }
     if (m_pending.isEmpty())
         m_timer.stop();
+}
+
+void FlushTracker::record(EventStream *stream, double ms)
+{
+    stream->recordFlush(ms);
+    m_flushSeconds.observe(ms / 1000);
 }
 
 } // namespace sse

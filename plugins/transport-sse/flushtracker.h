@@ -26,6 +26,7 @@ public:
 
 private:
     void poll();
+    void record(EventStream *stream, double ms);
 
     sm::Histogram &m_flushSeconds;
     QHash<EventStream *, QElapsedTimer> m_pending;

@@ -30,12 +30,12 @@ sm::Result<sm::SessionState> parseState(const QString &field, const QString &tex
         QStringLiteral("%1 must be one of active, idle, terminated, expired").arg(field));
 }
 
-sm::HttpResponse sessionResponse(int status, const sm::Session &session, QJsonObject body = {})
+sm::HttpResponse sessionResponse(int status, const sm::Session &session, const QJsonObject &extra = {})
 {
-    const QJsonObject json = sm::sessionToJson(session);
-    for (auto it = json.begin(); it != json.end(); ++it)
-        body.insert(it.key(), it.value());
-    sm::HttpResponse response = sm::HttpResponse::json(status, body);
+    QJsonObject json = sm::sessionToJson(session);
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        json.insert(it.key(), it.value());
+    sm::HttpResponse response = sm::HttpResponse::json(status, json);
     response.headers.emplaceBack("etag", HttpSupport::etag(session.version));
     response.headers.emplaceBack("cache-control", "no-store");
     return response;

@@ -9,6 +9,7 @@
 #include <jwt.h>
 
 #include <cstdlib>
+#include <limits>
 
 namespace sm {
 
@@ -43,6 +44,18 @@ std::optional<QJsonObject> decodeJsonPart(QByteArrayView part)
     if (error.error != QJsonParseError::NoError || !document.isObject())
         return std::nullopt;
     return document.object();
+}
+
+// When claims that callerFromClaims() accepted stay acceptable: the same exp, nbf and iat
+// tests, as a window of seconds since the epoch.
+std::pair<double, double> validityWindow(const QJsonObject &claims, double skew)
+{
+    double from = -std::numeric_limits<double>::infinity();
+    for (const char16_t *name : {u"nbf", u"iat"}) {
+        if (claims.contains(name))
+            from = std::max(from, claims.value(name).toDouble() - skew);
+    }
+    return {from, claims.value(u"exp").toDouble() + skew};
 }
 
 std::optional<Role> roleFromClaim(const QJsonValue &claim)
@@ -137,6 +150,8 @@ Result<Caller> JwtAuthenticator::authenticateApiKey(QByteArrayView key) const
  */
 Result<Caller> JwtAuthenticator::authenticateJwt(const QByteArray &token) const
 {
+    if (std::optional<Caller> cached = m_verified.find(token, double(nowSecs())))
+        return *cached;
     const QList<QByteArray> parts = token.split('.');
     if (parts.size() != 3)
         return unauthenticated("malformed token: expected three dot-separated parts");
@@ -155,7 +170,12 @@ Result<Caller> JwtAuthenticator::authenticateJwt(const QByteArray &token) const
         return unauthenticated("malformed token signature");
     if (Result<void> verified = verifySignature(token); !verified)
         return verified.error();
-    return callerFromClaims(*claims);
+    Result<Caller> caller = callerFromClaims(*claims);
+    if (caller) {
+        const auto [from, until] = validityWindow(*claims, double(m_options.clockSkew.count()));
+        m_verified.insert(token, caller.value(), from, until);
+    }
+    return caller;
 }
 
 Result<void> JwtAuthenticator::verifySignature(const QByteArray &token) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/apikeyring.h"
+#include "auth/verifiedtokencache.h"
 
 #include <sm/authenticator.h>
 
@@ -19,7 +20,8 @@ class Config;
 
 // The host's Authenticator: "Bearer <jwt>" with an HS256 JWT (libjwt checks the
 // signature; alg, sub, role, exp, nbf and iat are checked here), or "Bearer <api key>".
-// Const and free of shared mutable state: callable from any thread.
+// Const; its only mutable state is the thread-safe cache of verified tokens: callable
+// from any thread.
 class JwtAuthenticator final : public Authenticator {
 public:
     using Clock = std::function<QDateTime()>;
@@ -56,6 +58,7 @@ private:
 
     Options m_options;
     ApiKeyRing m_apiKeys;
+    mutable VerifiedTokenCache m_verified; // thread-safe itself
 };
 
 } // namespace sm

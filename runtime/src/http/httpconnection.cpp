@@ -22,6 +22,10 @@ HttpConnection::HttpConnection(QTcpSocket *socket, const HttpConnectionSettings 
     socket->setParent(this);
     // Bounds what Qt buffers while reading is paused, so TCP pushes back on the client.
     socket->setReadBufferSize(settings.readBufferBytes);
+    // Without TCP_NODELAY an SSE event written while the previous one is unacknowledged
+    // waits for the client's delayed ACK (40-200 ms on Linux): every response and stream
+    // write here is one complete message, so Nagle's coalescing only adds latency.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_timer.setSingleShot(true);
     m_lastActivity.start();
     connect(&m_timer, &QTimer::timeout, this, &HttpConnection::onTimeout);
@@ -137,7 +141,7 @@ void HttpConnection::sendContinueIfExpected()
     if (m_continueSent || !m_parser.headComplete() || !m_parser.current().expectsContinue()
         || !m_queue.isEmpty())
         return;
-    m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+    send(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
     m_continueSent = true;
 }
 
@@ -181,7 +185,7 @@ void HttpConnection::writeStream(HttpConnectionExchange &exchange, const QByteAr
         exchange.output += bytes; // still behind earlier responses
         return;
     }
-    m_socket->write(bytes);
+    send(bytes);
     exchange.bytesSent += bytes.size();
 }
 
@@ -205,14 +209,12 @@ qint64 HttpConnection::queuedBytes(const HttpConnectionExchange &exchange) const
 // earlier ones, whatever order the handlers answered in.
 void HttpConnection::pump()
 {
-    bool wrote = false;
     while (!m_finished && !m_queue.isEmpty()) {
         HttpConnectionExchange &front = *m_queue.first();
         if (!front.output.isEmpty()) {
-            m_socket->write(front.output);
+            send(front.output);
             front.bytesSent += front.output.size();
             front.output.clear();
-            wrote = true;
         }
         m_streaming = front.state == HttpConnectionExchange::State::Streaming;
         if (front.state == HttpConnectionExchange::State::Waiting || m_streaming)
@@ -220,12 +222,28 @@ void HttpConnection::pump()
         if (!finishFront())
             return;
     }
-    // Hand the bytes to the kernel now rather than on the next write notification:
-    // saves an event-loop round trip per response.
-    if (wrote && !m_finished)
-        m_socket->flush();
     updateTimer();
     resumeReading();
+}
+
+/*!
+ * Hands \a bytes to the kernel at once while nothing is queued in Qt's write buffer; only
+ * what the kernel does not take (or a failed send, whose error Qt then reports itself)
+ * goes through QTcpSocket. QTcpSocket copies writes under 256 bytes, such as an SSE event,
+ * into a 32 KiB buffer it allocates per socket and keeps for the socket's lifetime, and
+ * sends them one event-loop pass later: per fanned-out event and subscriber that was a
+ * write notifier armed, a poll wake-up and a copy, and per idle stream the buffer.
+ */
+void HttpConnection::send(const QByteArray &bytes)
+{
+    qsizetype sent = 0;
+    if (m_socket->bytesToWrite() == 0) {
+        const ssize_t n = ::send(int(m_socket->socketDescriptor()), bytes.constData(),
+                                 size_t(bytes.size()), MSG_NOSIGNAL | MSG_DONTWAIT);
+        sent = n > 0 ? qsizetype(n) : 0;
+    }
+    if (sent < bytes.size())
+        m_socket->write(sent == 0 ? bytes : bytes.sliced(sent));
 }
 
 bool HttpConnection::finishFront()

@@ -77,6 +77,7 @@ private:
     void sendContinueIfExpected();
     void admit(ParsedRequest parsed, bool upgradeEligible);
     void pump();
+    void send(const QByteArray &bytes);
     bool finishFront();
     void closeGracefully();
     void shutdownWriteWhenFlushed();

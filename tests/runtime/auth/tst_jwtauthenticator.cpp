@@ -82,6 +82,8 @@ private slots:
     void clockSkewBoundary_data();
     void clockSkewBoundary();
     void forgedTokenIsRefused();
+    void acceptedTokenIsRefusedOnceItExpires();
+    void tokenSignedWithAnotherKeyIsRefusedAfterTheGenuineOneWasAccepted();
     void tamperedPayloadIsRefused();
     void otherAlgorithmsAreRefused_data();
     void otherAlgorithmsAreRefused();
@@ -225,6 +227,35 @@ void TestJwtAuthenticator::forgedTokenIsRefused()
     const sm::Result<sm::Caller> caller = makeAuthenticator()->authenticate(bearer(forged));
     QVERIFY(!caller.ok());
     QCOMPARE(caller.error().code, ErrorCode::Unauthenticated);
+    QCOMPARE(caller.error().message, QStringLiteral("invalid token signature"));
+}
+
+// Accepted tokens are remembered (VerifiedTokenCache); time must still run out for them.
+void TestJwtAuthenticator::acceptedTokenIsRefusedOnceItExpires()
+{
+    qint64 now = kNow;
+    const auto created = JwtAuthenticator::create({kSecret, std::chrono::seconds(kSkew), {},
+        [&now] { return QDateTime::fromSecsSinceEpoch(now, Qt::UTC); }});
+    QVERIFY(created.ok());
+    const JwtAuthenticator &auth = *created.value();
+    const QByteArray header = bearer(signedToken(hs256Header(), validClaims()));
+    QVERIFY(auth.authenticate(header).ok());
+    now = kNow + 3600 + kSkew - 1;
+    QVERIFY(auth.authenticate(header).ok());
+    now = kNow + 3600 + kSkew;
+    const sm::Result<sm::Caller> caller = auth.authenticate(header);
+    QVERIFY(!caller.ok());
+    QCOMPARE(caller.error().message, QStringLiteral("token expired"));
+}
+
+void TestJwtAuthenticator::tokenSignedWithAnotherKeyIsRefusedAfterTheGenuineOneWasAccepted()
+{
+    const auto auth = makeAuthenticator();
+    QVERIFY(auth->authenticate(bearer(signedToken(hs256Header(), validClaims()))).ok());
+    const QByteArray forged
+        = signedToken(hs256Header(), validClaims(), "another-secret-of-at-least-32-bytes!");
+    const sm::Result<sm::Caller> caller = auth->authenticate(bearer(forged));
+    QVERIFY(!caller.ok());
     QCOMPARE(caller.error().message, QStringLiteral("invalid token signature"));
 }
 
