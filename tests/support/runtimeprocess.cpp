@@ -8,7 +8,10 @@
 
 RuntimeProcess::RuntimeProcess() : m_env(QProcessEnvironment::systemEnvironment())
 {
-    m_settings << QStringLiteral("http_listen=127.0.0.1:0") << QStringLiteral("worker_count=0")
+    // Ephemeral ports so parallel tests never collide; no drain window so a stop is quick.
+    // Tests override any of these with addSetting() (the last --set wins).
+    m_settings << QStringLiteral("http_listen=127.0.0.1:0") << QStringLiteral("grpc_listen=127.0.0.1:0")
+               << QStringLiteral("worker_count=0") << QStringLiteral("drain_window=0")
                << QStringLiteral("data_dir=") + m_dataDir.path();
     m_process.setProcessChannelMode(QProcess::MergedChannels);
 }
