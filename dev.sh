@@ -39,7 +39,8 @@ build() {
 }
 
 cmd_run() {
-  install_missing "${PACKAGES[@]}"
+  # Node builds the dashboard bundle that is compiled into the binary.
+  NEED_NODE=1 install_missing "${PACKAGES[@]}"
   build OFF
   say "starting session-manager (Ctrl-C stops it)"
   # QT_NO_GLIB: Qt's glib dispatcher is quadratic in sockets (see ../shared/STACK-NOTES.md);

@@ -26,6 +26,9 @@ ConnectionRegistry::ConnectionRegistry(sm::HostContext &host, Options options, Q
 {
     m_heartbeat.setInterval(m_options.heartbeatSecs * 1000);
     connect(&m_heartbeat, &QTimer::timeout, this, &ConnectionRegistry::heartbeat);
+    m_monitor = host.connectionMonitor();
+    if (m_monitor)
+        m_monitor->addSource(QStringLiteral("sse"), this);
 }
 
 // The plugin's stop() has ended every connection by now (the host calls it after a
@@ -50,6 +53,7 @@ void ConnectionRegistry::open(std::shared_ptr<sm::HttpStream> stream, const sm::
     auto *eventStream = new EventStream(*this, std::move(stream), caller, stats, idleTimeoutSecs);
     eventStream->setParent(this); // deleted with the registry if the event loop is already gone
     m_streams.insert(eventStream);
+    m_byId.insert(stats.connectionId, eventStream);
     ++m_openPerSession[stats.sessionId];
     m_metrics.connections.add(1);
     if (!m_heartbeat.isActive())
@@ -59,6 +63,9 @@ void ConnectionRegistry::open(std::shared_ptr<sm::HttpStream> stream, const sm::
 
 void ConnectionRegistry::closeAll()
 {
+    if (m_monitor)
+        m_monitor->removeSource(this);
+    m_monitor = nullptr;
     const QList<EventStream *> streams = m_streams.values();
     for (EventStream *stream : streams) {
         if (m_streams.contains(stream))
@@ -75,10 +82,45 @@ QList<ConnectionStats> ConnectionRegistry::connections() const
     return all;
 }
 
+QList<sm::ConnectionSample> ConnectionRegistry::sample() const
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QList<sm::ConnectionSample> samples;
+    samples.reserve(m_streams.size());
+    for (const EventStream *stream : m_streams) {
+        const ConnectionStats stats = stream->stats();
+        sm::ConnectionSample sample;
+        sample.id = stats.connectionId;
+        sample.sessionId = stats.sessionId;
+        sample.userId = stats.userId;
+        sample.peer = stats.peerAddress;
+        sample.backlogBytes = stats.bytesQueued;
+        sample.flushMs = stats.lastFlushMs;
+        sample.drops = stats.eventsDropped;
+        sample.reconnects = stats.sessionReconnects;
+        sample.connectedMs = stats.connectedAt.msecsTo(now);
+        samples << sample;
+    }
+    return samples;
+}
+
+void ConnectionRegistry::advise(quint64 connectionId, const QByteArray &type, const QByteArray &jsonData)
+{
+    if (EventStream *stream = m_byId.value(connectionId))
+        stream->advise(type, jsonData);
+}
+
+void ConnectionRegistry::closeConnection(quint64 connectionId)
+{
+    if (EventStream *stream = m_byId.value(connectionId))
+        stream->end();
+}
+
 void ConnectionRegistry::closed(EventStream *stream)
 {
     if (!m_streams.remove(stream))
         return;
+    m_byId.remove(stream->stats().connectionId);
     m_flushes.forget(stream);
     m_metrics.connections.add(-1);
     const QString sessionId = stream->stats().sessionId;

@@ -6,6 +6,7 @@
 #include "ssemetrics.h"
 
 #include <sm/caller.h>
+#include <sm/connectionmonitor.h>
 #include <sm/event.h>
 
 #include <QHash>
@@ -29,9 +30,10 @@ namespace sse {
 class EventStream;
 
 // Every open SSE connection of the plugin: opens and owns them, drives the shared
-// heartbeat, counts reconnects per session and keeps the per-connection figures the
-// connection monitor reads through connections().
-class ConnectionRegistry : public QObject {
+// heartbeat, counts reconnects per session and keeps the per-connection figures. It is
+// the plugin's source for the host's connection monitor (registered while the plugin
+// runs): the monitor samples those figures and sends advice to one connection by id.
+class ConnectionRegistry : public QObject, public sm::ConnectionSource {
 public:
     struct Options {
         int heartbeatSecs = 15;
@@ -44,10 +46,16 @@ public:
     // Takes over a started response and subscribes it from just after `after`.
     void open(std::shared_ptr<sm::HttpStream> stream, const sm::Caller &caller,
               ConnectionStats stats, qint64 idleTimeoutSecs, std::optional<sm::EventId> after);
-    // Ends every connection with reconnect advice (the plugin is stopping).
+    // Ends every connection with reconnect advice and leaves the monitor (the plugin is
+    // stopping).
     void closeAll();
 
     QList<ConnectionStats> connections() const;
+
+    // sm::ConnectionSource. SSE gives no round-trip time (rttMs stays unknown).
+    QList<sm::ConnectionSample> sample() const override;
+    void advise(quint64 connectionId, const QByteArray &type, const QByteArray &jsonData) override;
+    void closeConnection(quint64 connectionId) override;
     int connectionCount() const { return int(m_streams.size()); }
 
     // For EventStream.
@@ -70,6 +78,8 @@ private:
     SseFrameCache m_frames;
     FlushTracker m_flushes;
     QSet<EventStream *> m_streams;
+    QHash<quint64, EventStream *> m_byId;
+    sm::ConnectionMonitor *m_monitor = nullptr;
     QHash<QString, int> m_openPerSession;
     QHash<QString, quint64> m_reconnectsPerSession;
     quint64 m_nextConnectionId = 1;

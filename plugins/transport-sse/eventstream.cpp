@@ -63,6 +63,18 @@ void EventStream::shutdown()
     finish();
 }
 
+void EventStream::advise(const QByteArray &type, const QByteArray &jsonData)
+{
+    if (!m_finished)
+        write(SseFrameCache::adviceFrame(type, jsonData));
+}
+
+void EventStream::end()
+{
+    m_stream->close();
+    finish();
+}
+
 void EventStream::onEvent(const sm::Event &event)
 {
     if (m_finished || !write(m_registry.frames().frame(m_stats.sessionId, event))) {

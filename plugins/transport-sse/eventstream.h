@@ -34,6 +34,11 @@ public:
     void heartbeat();
     // The plugin is stopping: advise the client to reconnect, then end the response.
     void shutdown();
+    // Connection-monitor advice (`quality`, `reconnect`): an event without an id, so it
+    // is neither replayed nor moves the client's Last-Event-ID.
+    void advise(const QByteArray &type, const QByteArray &jsonData);
+    // Ends the response after the queued bytes (the node drains; advice went first).
+    void end();
 
     void onEvent(const sm::Event &event) override;
     qint64 backlogBytes() const override;

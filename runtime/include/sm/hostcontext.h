@@ -6,6 +6,7 @@
 namespace sm {
 
 class Authenticator;
+class ConnectionMonitor;
 class HttpRouter;
 class Logger;
 class Metrics;
@@ -31,6 +32,11 @@ public:
     virtual StreamHub &streams() = 0;
     virtual HttpRouter &http() = 0;
     virtual const Authenticator &auth() const = 0;
+
+    // SDK 1.1. Where transports report their connections for quality scoring; null when
+    // the host runs without a monitor. Not pure, so hosts and test contexts written
+    // against 1.0 still compile; appended last, so the vtable of 1.0 is unchanged.
+    virtual ConnectionMonitor *connectionMonitor() { return nullptr; }
 };
 
 } // namespace sm

@@ -4,6 +4,7 @@
 #include "host/runtimehost.h"
 #include "host/shutdownsignals.h"
 #include "plugins/pluginspec.h"
+#include "workerprocess/workercommand.h"
 
 #include <sm/version.h>
 
@@ -11,6 +12,7 @@
 #include <QCoreApplication>
 #include <QTextStream>
 
+#include <csignal>
 #include <cstdio>
 
 namespace sm {
@@ -21,6 +23,7 @@ const char *kDescription =
     "Session Manager: sessions, streams and simulated back-ends behind one runtime.\n\n"
     "Commands:\n"
     "  run        start the runtime (default plugins, SQLite store unless configured)\n"
+    "  worker     host back-end instances for a runtime: worker --listen HOST:PORT [--backend ID]\n"
     "  plugins    list every plugin found: loaded, disabled or refused, and why\n"
     "  config     print the effective configuration and where each value came from\n"
     "  token      print a development JWT: token --user alice [--role admin] [--ttl 3600]";
@@ -49,14 +52,19 @@ int CommandLine::exec(const QStringList &arguments)
     parser.setApplicationDescription(QString::fromLatin1(kDescription));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument("command", "run | plugins | config | token");
+    parser.addPositionalArgument("command", "run | worker | plugins | config | token");
     const QCommandLineOption configOption("config", "JSON configuration file.", "file");
     const QCommandLineOption pluginPathOption("plugin-path", "Also search this directory for plugins.", "dir");
     const QCommandLineOption setOption("set", "Set a configuration key (repeatable).", "key=value");
     const QCommandLineOption userOption("user", "token: the user (JWT sub).", "user");
     const QCommandLineOption roleOption("role", "token: user | service | admin.", "role", "user");
     const QCommandLineOption ttlOption("ttl", "token: lifetime in seconds.", "seconds", "3600");
-    parser.addOptions({configOption, pluginPathOption, setOption, userOption, roleOption, ttlOption});
+    const QCommandLineOption listenOption("listen", "worker: gRPC address to serve (port 0: any free port).",
+                                          "host:port");
+    const QCommandLineOption backendOption("backend", "worker: the back-end plugin (default: config key backend).",
+                                           "id");
+    parser.addOptions({configOption, pluginPathOption, setOption, userOption, roleOption, ttlOption, listenOption,
+                       backendOption});
     if (!parser.parse(arguments))
         return fail(parser.errorText());
     if (parser.isSet("help")) {
@@ -73,8 +81,10 @@ int CommandLine::exec(const QStringList &arguments)
         return fail(QStringLiteral("unexpected argument \"%1\"").arg(positional.at(1)));
 
     Bootstrap bootstrap;
+    const bool worker = command == QLatin1String("worker");
     const Bootstrap::Options options{parser.value(configOption), parser.values(pluginPathOption),
-                                     parser.values(setOption)};
+                                     parser.values(setOption),
+                                     worker ? QList<PluginKind>{PluginKind::Backend} : QList<PluginKind>{}};
     if (Result<void> loaded = bootstrap.loadConfig(options); !loaded.ok())
         return fail(loaded.error().message);
 
@@ -87,8 +97,10 @@ int CommandLine::exec(const QStringList &arguments)
             return fail(QStringLiteral("--ttl must be a positive number of seconds"));
         return issueToken(bootstrap, parser.value(userOption), parser.value(roleOption), ttl);
     }
+    if (worker && !parser.isSet(listenOption))
+        return fail(QStringLiteral("worker needs --listen <host:port>"));
     if (command != QLatin1String("run") && command != QLatin1String("plugins")
-        && command != QLatin1String("config"))
+        && command != QLatin1String("config") && !worker)
         return fail(QStringLiteral("unknown command \"%1\" (try --help)").arg(command));
 
     const Result<void> plugins = bootstrap.loadPlugins(options);
@@ -98,6 +110,10 @@ int CommandLine::exec(const QStringList &arguments)
         return fail(plugins.error().message);
     if (command == QLatin1String("config"))
         return printConfig(bootstrap);
+    if (worker) {
+        const Result<void> served = WorkerCommand::run(bootstrap, {parser.value(listenOption), parser.value(backendOption)});
+        return served.ok() ? 0 : fail(served.error().message);
+    }
     return run(bootstrap);
 }
 
@@ -105,10 +121,19 @@ int CommandLine::run(Bootstrap &bootstrap)
 {
     RuntimeHost host(bootstrap);
     ShutdownSignals shutdownSignals;
-    QObject::connect(&shutdownSignals, &ShutdownSignals::shutdownRequested, &host, [&host] {
+    const auto stopNow = [&host] {
         host.stop();
         QCoreApplication::quit();
-    });
+    };
+    // SIGTERM drains (readiness first, reconnect advice over drain_window); SIGINT, or a
+    // second SIGTERM while draining, stops at once.
+    QObject::connect(&shutdownSignals, &ShutdownSignals::shutdownRequested, &host,
+                     [&host, stopNow](int signalNumber) {
+                         if (signalNumber == SIGTERM && !host.isDrainRequested())
+                             return host.drain();
+                         stopNow();
+                     });
+    QObject::connect(&host, &RuntimeHost::drained, &host, stopNow);
     if (Result<void> started = host.start(); !started.ok()) {
         host.stop();
         return fail(started.error().message);

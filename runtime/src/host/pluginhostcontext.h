@@ -21,6 +21,7 @@ public:
         StreamHub *streams = nullptr;
         HttpRouter *http = nullptr;
         const Authenticator *auth = nullptr;
+        ConnectionMonitor *connectionMonitor = nullptr;
     };
 
     PluginHostContext(QString pluginId, const Services &services);
@@ -33,6 +34,7 @@ public:
     StreamHub &streams() override { return *m_services.streams; }
     HttpRouter &http() override { return *m_services.http; }
     const Authenticator &auth() const override { return *m_services.auth; }
+    ConnectionMonitor *connectionMonitor() override { return m_services.connectionMonitor; }
 
 private:
     QString m_pluginId;

@@ -1,29 +1,46 @@
 #include "host/runtimehost.h"
 
 #include "auth/jwtauthenticator.h"
+#include "dashboard/dashboardfeed.h"
+#include "dashboard/dashboardroutes.h"
 #include "host/bootstrap.h"
 #include "http/httplistener.h"
 #include "metrics/metricsregistry.h"
+#include "monitor/connectionmonitorcore.h"
+#include "monitor/httptrafficmeter.h"
 #include "plugins/pluginspec.h"
 #include "sessions/expirysweeper.h"
 #include "sessions/inprocessbackends.h"
 #include "sessions/sessionservicecore.h"
 #include "sessions/storeexecutor.h"
 #include "streams/sessionstreamhub.h"
+#include "workerpool/localworker.h"
+#include "workerpool/workeradminroutes.h"
+#include "workerpool/workerpool.h"
 
 #include <sm/plugin.h>
 #include <sm/store.h>
+
+#include <QCoreApplication>
+#include <QSysInfo>
 
 namespace sm {
 
 namespace {
 constexpr int kStorePingMs = 2000;
+// On shutdown: how long in-flight worker requests may take, and workers to exit.
+constexpr std::chrono::milliseconds kWorkerDrainTime(2000);
+// While the store is unreachable: how soon a store that is back is noticed (the store's
+// own reconnect backoff decides how often it really tries).
+constexpr int kStoreRetryPingMs = 500;
+constexpr int kDrainLingerMs = 200;
 }
 
 RuntimeHost::RuntimeHost(Bootstrap &bootstrap)
     : m_bootstrap(bootstrap)
     , m_logger(bootstrap.log(), QStringLiteral("runtime"))
     , m_httpLogger(bootstrap.log(), QStringLiteral("http"))
+    , m_workerLogger(bootstrap.log(), QStringLiteral("workerpool"))
 {
 }
 
@@ -53,9 +70,15 @@ Result<void> RuntimeHost::start()
     httpOptions.idleTimeout = std::chrono::seconds(config.integer("http_idle_timeout"));
     httpOptions.corsOrigins = config.list("cors_origins");
     m_http = std::make_unique<HttpListener>(httpOptions, m_httpLogger);
+    m_traffic = std::make_unique<HttpTrafficMeter>(*m_metrics);
+    m_http->setCompletionObserver([this](int status, qint64 durationNs) { m_traffic->record(status, durationNs); });
+    ConnectionMonitorCore::Options monitorOptions;
+    monitorOptions.threshold = int(config.integer("quality_threshold"));
+    m_connectionMonitor = std::make_unique<ConnectionMonitorCore>(monitorOptions, *m_metrics);
 
     m_services = PluginHostContext::Services{&config, &m_bootstrap.log(), m_metrics.get(), nullptr,
                                              m_streams.get(), m_http.get(), m_auth.get()};
+    m_services.connectionMonitor = m_connectionMonitor.get();
     PluginManager &plugins = m_bootstrap.plugins();
     plugins.setHostContextFactory([this](const PluginSpec &spec) {
         return std::make_unique<PluginHostContext>(spec.id(), m_services);
@@ -79,6 +102,7 @@ Result<void> RuntimeHost::start()
     m_sweeper->start();
 
     HealthRoutes::install(*m_http, *m_metrics, [this] { return readiness(); });
+    createOpsSurface();
     plugins.startPlugins();
 
     if (Result<void> listening = m_http->listen(); !listening.ok())
@@ -86,7 +110,7 @@ Result<void> RuntimeHost::start()
     // The line tools and tests wait for: the listener is up, on this (maybe ephemeral) port.
     m_httpLogger.info("listening", {{"address", m_http->address().toString()}, {"port", m_http->port()}});
     connect(&m_storePing, &QTimer::timeout, this, &RuntimeHost::pingStore);
-    m_storePing.start(kStorePingMs);
+    m_storePing.start(m_storeReachable ? kStorePingMs : kStoreRetryPingMs);
     m_started = true;
     m_logger.info("runtime started", {{"store", config.string("store")},
                                        {"backend", config.string("backend")}});
@@ -112,28 +136,99 @@ Result<void> RuntimeHost::openStore()
     if (Result<void> opened = m_store->start(); !opened.ok())
         return makeError(opened.error().code,
                          QStringLiteral("store %1 could not be opened: %2").arg(id, opened.error().message));
-    m_storeReachable = true;
+    // A store may open before its server is reachable (store-postgres waits for its
+    // database): the runtime then starts not ready, and pingStore() notices the recovery.
+    Result<void> reachable = m_store->pingNow();
+    m_storeReachable = reachable.ok();
+    if (!reachable.ok())
+        m_logger.warning("store not reachable yet; not ready until it is", {{"error", reachable.error().message}});
     return {};
 }
 
-// Back-ends run in this process. Worker processes (WORKER_COUNT > 0) plug in here as
-// another BackendDispatcher.
+// Back-ends run in worker processes (WORKER_COUNT > 0 or SM_WORKERS), else in this process.
 void RuntimeHost::createBackends()
 {
     const Config &config = m_bootstrap.config();
+    if (config.integer("worker_count") > 0 || !config.list("workers").isEmpty())
+        return createWorkerPool();
     const QString id = config.string("backend");
     Plugin *plugin = id.isEmpty() ? nullptr : m_bootstrap.plugins().plugin(id);
     BackendFactory *factory = plugin ? plugin->backendFactory() : nullptr;
     if (!id.isEmpty() && !factory)
         m_logger.warning("back-end plugin not available; session requests will answer 503",
                          {{"backend", id}});
-    if (config.integer("worker_count") > 0)
-        m_logger.warning("worker processes are not available yet; running back-ends in process",
-                         {{"worker_count", config.integer("worker_count")}});
     auto backends = std::make_unique<InProcessBackends>(factory, *m_streams, m_logger, *m_metrics,
                                                         std::chrono::seconds(config.integer("idle_timeout")));
     m_sessions->setBackendDispatcher(backends.get());
     m_backends = std::move(backends);
+}
+
+void RuntimeHost::createWorkerPool()
+{
+    const Config &config = m_bootstrap.config();
+    WorkerPool::Options options;
+    options.backend = config.string("backend");
+    options.localWorkers = int(config.integer("worker_count"));
+    options.remoteAddresses = config.list("workers");
+    options.program = QCoreApplication::applicationFilePath();
+    options.forwardedArguments = LocalWorker::forwardedArguments(QCoreApplication::arguments());
+    if (config.string("log_level") == QLatin1String("debug"))
+        options.workerLogLevel = QStringLiteral("debug");
+    options.runtimeId = QStringLiteral("%1/%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid());
+    options.heartbeatIntervalMs = int(config.integer("worker_heartbeat_interval"));
+    options.heartbeatMisses = int(config.integer("worker_heartbeat_misses"));
+    options.loadFactor = double(config.integer("worker_load_factor")) / 100.0;
+    options.snapshotIntervalMs = int(config.integer("worker_snapshot_interval"));
+    options.requestTimeoutMs = int(config.integer("worker_request_timeout"));
+    options.idleTimeoutMs = config.integer("idle_timeout") * 1000;
+    auto pool = std::make_unique<WorkerPool>(options, *m_streams, m_workerLogger, *m_metrics);
+    WorkerAdminRoutes::install(*m_http, *m_auth, *pool);
+    m_sessions->setBackendDispatcher(pool.get());
+    pool->start();
+    m_workerPool = pool.get();
+    m_backends = std::move(pool);
+}
+
+// The connection monitor and the dashboard (page, live feed, admin actions).
+void RuntimeHost::createOpsSurface()
+{
+    DashboardFeed::Sources sources;
+    sources.metrics = m_metrics.get();
+    sources.traffic = m_traffic.get();
+    sources.connections = m_connectionMonitor.get();
+    sources.plugins = &m_bootstrap.plugins();
+    sources.workers = m_workerPool;
+    sources.draining = [this] { return m_drainRequested || m_draining; };
+    m_dashboard = std::make_unique<DashboardFeed>(std::move(sources));
+    DashboardRoutes::Actions actions;
+    actions.workers = m_workerPool;
+    actions.drainNode = [this] { drain(); };
+    actions.drainWindowSecs = [this] { return int(m_bootstrap.config().integer("drain_window")); };
+    DashboardRoutes::install(*m_http, *m_auth, *m_dashboard, actions);
+    m_connectionMonitor->start();
+    m_dashboard->start();
+}
+
+/*!
+ * Not ready first, so load balancers stop sending new clients; then every open stream is
+ * advised to reconnect (and ended), spread over drain_window so the other nodes are not
+ * hit by all of them at once; then drained(). Requests keep being served meanwhile, and
+ * stop() commits every acknowledged write before the store closes.
+ */
+void RuntimeHost::drain()
+{
+    if (!m_started || m_drainRequested)
+        return;
+    m_drainRequested = true;
+    const std::chrono::seconds window(m_bootstrap.config().integer("drain_window"));
+    m_logger.info("draining", {{"window_s", qint64(window.count())},
+                               {"connections", m_connectionMonitor->summary().connections}});
+    connect(m_connectionMonitor.get(), &ConnectionMonitorCore::drainAdviceDone, this, [this] {
+        // Lets the last advice and any reply to POST /admin/drain leave before stop()
+        // closes the listener (this may run inside that very request's handler).
+        QTimer::singleShot(kDrainLingerMs, this, &RuntimeHost::drained);
+    }, Qt::SingleShotConnection);
+    m_connectionMonitor->adviseReconnectAll(window);
 }
 
 HealthRoutes::Readiness RuntimeHost::readiness() const
@@ -141,7 +236,7 @@ HealthRoutes::Readiness RuntimeHost::readiness() const
     const bool backendRequired = !m_bootstrap.config().string("backend").isEmpty();
     return HealthRoutes::Readiness{m_storeReachable,
                                    !backendRequired || (m_backends && m_backends->isAvailable()),
-                                   m_draining};
+                                   m_draining || m_drainRequested};
 }
 
 void RuntimeHost::pingStore()
@@ -153,6 +248,7 @@ void RuntimeHost::pingStore()
                          pong.ok() ? QJsonObject() : QJsonObject{{"error", pong.error().message}});
         }
         m_storeReachable = pong.ok();
+        m_storePing.setInterval(m_storeReachable ? kStorePingMs : kStoreRetryPingMs);
     });
 }
 
@@ -164,6 +260,10 @@ void RuntimeHost::stop()
     m_storePing.stop();
     if (m_started)
         m_logger.info("runtime stopping");
+    m_dashboard.reset();
+    // Before the listener closes, so that replies still in flight reach their clients.
+    if (m_workerPool)
+        m_workerPool->shutdown(kWorkerDrainTime);
     if (m_http)
         m_http->close();
     if (m_streams)
@@ -175,12 +275,14 @@ void RuntimeHost::stop()
     m_sweeper.reset();
     if (m_sessions)
         m_sessions->setBackendDispatcher(nullptr);
+    m_workerPool = nullptr;
     m_backends.reset();
     if (m_store)
         m_store->stop();
     m_sessions.reset();
     m_store.reset();
     m_bootstrap.plugins().unloadPlugins();
+    m_connectionMonitor.reset(); // after the transports have left it
     if (m_started)
         m_logger.info("runtime stopped");
     m_started = false;

@@ -116,7 +116,11 @@ HttpConnectionHooks HttpListener::connectionHooks()
     hooks.decorate = [this](const HttpRequest &request, HttpHeaders &headers) {
         decorate(request, headers);
     };
-    hooks.completed = [this](const HttpConnectionExchange &exchange) { logAccess(exchange); };
+    hooks.completed = [this](const HttpConnectionExchange &exchange) {
+        logAccess(exchange);
+        if (m_completionObserver && exchange.state == HttpConnectionExchange::State::Responded)
+            m_completionObserver(exchange.status, exchange.elapsed.nsecsElapsed());
+    };
     hooks.webSocketHandover = [this](QTcpSocket *socket) {
         m_webSockets.handleConnection(socket);
         // The handshake bytes are already buffered: make the WebSocket server look.

@@ -60,6 +60,9 @@ public:
     // disconnects; reparent it to keep it longer.
     void addWebSocketRoute(const QString &path, WebSocketHandler handler,
                            WebSocketAuthorizer authorize = {});
+    // Sees every answered request (not streams, not upgrades): for traffic metrics.
+    using CompletionObserver = std::function<void(int status, qint64 durationNs)>;
+    void setCompletionObserver(CompletionObserver observer) { m_completionObserver = std::move(observer); }
 
     static Result<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text);
 
@@ -89,6 +92,7 @@ private:
     QTcpServer *m_server = nullptr;
     QWebSocketServer m_webSockets;
     QSet<HttpConnection *> m_connections;
+    CompletionObserver m_completionObserver;
 };
 
 } // namespace sm

@@ -97,7 +97,7 @@ void TestPluginMetadata::readsEveryField()
     QCOMPARE(metadata.version, (PluginVersion{1, 4, 2}));
     QCOMPARE(metadata.compatVersion, (PluginVersion{1, 2, 0}));
     QCOMPARE(metadata.sdkMajor, sm::kSdkVersionMajor);
-    QCOMPARE(metadata.sdkMinor, sm::kSdkVersionMinor);
+    QCOMPARE(metadata.sdkMinor, 0); // "sdk": "1.0" above: older minors stay loadable
     QCOMPARE(metadata.dependencies.size(), 1);
     QCOMPARE(metadata.dependencies.first().id, QStringLiteral("base"));
     QCOMPARE(metadata.dependencies.first().version, (PluginVersion{1, 0, 0}));
@@ -158,11 +158,11 @@ void TestPluginMetadata::refusesAnInvalidFieldNamingFileAndField_data()
         << with("sdk", "1.0.0") << R"(field "sdk": expected an SDK version "major.minor")";
     QTest::newRow("sdk of another major")
         << with("sdk", "2.0")
-        << R"(field "sdk": built for SDK 2.0, this host provides SDK 1.0 (needs the same major version )"
+        << R"(field "sdk": built for SDK 2.0, this host provides SDK 1.1 (needs the same major version )"
            R"(and a minor version no newer than the host's))";
     QTest::newRow("sdk with a newer minor")
-        << with("sdk", "1.1")
-        << R"(field "sdk": built for SDK 1.1, this host provides SDK 1.0 (needs the same major version )"
+        << with("sdk", "1.2")
+        << R"(field "sdk": built for SDK 1.2, this host provides SDK 1.1 (needs the same major version )"
            R"(and a minor version no newer than the host's))";
     QTest::newRow("name not a string") << with("name", true) << R"(field "name": expected a string)";
     QTest::newRow("description not a string")

@@ -1,0 +1,115 @@
+// The dashboard in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
+// log in with the keyboard, see the live counters follow sessions created and deleted
+// through the API, search a session and terminate it from its detail view (with the
+// confirmation), check the phone layout, and save screenshots.
+// Env: SM_BASE_URL, SM_ADMIN_TOKEN, SM_NODE_PACKAGE_DIR, SM_ARTIFACT_DIR.
+import { createRequire } from 'node:module';
+
+const require = createRequire(`${process.env.SM_NODE_PACKAGE_DIR}/package.json`);
+const { chromium } = require('playwright-core');
+
+const base = process.env.SM_BASE_URL;
+const token = process.env.SM_ADMIN_TOKEN;
+const artifacts = process.env.SM_ARTIFACT_DIR;
+let browser;
+
+async function fail(message) {
+  console.error(`FAIL: ${message}`);
+  await browser?.close().catch(() => {});
+  process.exit(1);
+}
+setTimeout(() => fail('timed out'), 120000).unref();
+
+async function api(method, path, body) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : null };
+}
+
+browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const pageErrors = [];
+page.on('pageerror', (error) => pageErrors.push(error.message));
+await page.goto(`${base}/dashboard/`);
+
+// Keyboard only: the token field has focus on load, Enter submits.
+await page.waitForFunction(() => document.activeElement?.id === 'token');
+await page.keyboard.type('not-a-token');
+await page.keyboard.press('Enter');
+await page.waitForFunction(() => document.getElementById('login-error').textContent.length > 0);
+await page.fill('#token', token);
+await page.keyboard.press('Enter');
+await page.waitForSelector('#app:not([hidden])');
+await page.waitForFunction(() => document.getElementById('feed-status').textContent === 'live', null, { timeout: 10000 });
+console.log('logged in, feed live');
+
+const counter = (id) => page.$eval(`[data-counter="${id}"]`, (el) => Number(el.textContent.replace(/,/g, '')));
+async function waitForCounter(id, expected) {
+  await page.waitForFunction(([name, want]) => {
+    const el = document.querySelector(`[data-counter="${name}"]`);
+    return el && Number(el.textContent.replace(/,/g, '')) === want;
+  }, [id, expected], { timeout: 10000 }).catch(async () => fail(`${id} never showed ${expected} (shows ${await counter(id)})`));
+}
+
+const created0 = await counter('sessions-created');
+const terminated0 = await counter('sessions-terminated');
+const user = `dash-${Date.now()}`;
+const ids = [];
+for (let i = 0; i < 3; ++i) {
+  const created = await api('POST', '/sessions', { user_id: user, metadata: { client_version: `t${i}` } });
+  if (created.status !== 201) await fail(`create answered ${created.status}`);
+  ids.push(created.json.session_id);
+}
+await waitForCounter('sessions-created', created0 + 3);
+console.log('created sessions seen live');
+if ((await api('DELETE', `/sessions/${ids[0]}`)).status !== 204) await fail('delete failed');
+await waitForCounter('sessions-terminated', terminated0 + 1);
+console.log('deleted session seen live');
+await page.screenshot({ path: `${artifacts}/dashboard-1280x800.png`, fullPage: true });
+
+// Search by user: the three sessions, one of them already terminated.
+await page.fill('#session-search input[name="user"]', user);
+await page.click('#session-search button[type="submit"]');
+await page.waitForFunction(() => document.querySelectorAll('#sessions tbody tr').length === 3, null, { timeout: 10000 })
+  .catch(() => fail('search did not list the three sessions'));
+// Search by id, open it, terminate it with the confirmation.
+await page.fill('#session-search input[name="user"]', '');
+await page.fill('#session-search input[name="id"]', ids[1]);
+await page.click('#session-search button[type="submit"]');
+await page.waitForFunction(() => document.querySelectorAll('#sessions tbody tr').length === 1);
+await page.click(`#sessions tbody button[aria-label="Open session ${ids[1]}"]`);
+await page.waitForSelector('#session-detail[open]');
+if (!(await page.textContent('#detail-metadata')).includes('t1')) await fail('detail does not show the metadata');
+await page.screenshot({ path: `${artifacts}/dashboard-session.png` });
+await page.click('#terminate');
+await page.waitForSelector('#confirm[open]');
+await page.click('#confirm-yes');
+await page.waitForFunction(() => !document.querySelector('#session-detail[open]'));
+const after = await api('GET', `/sessions/${ids[1]}`);
+if (after.json?.state !== 'terminated') await fail(`terminated from the page, but the session is ${after.json?.state}`);
+await waitForCounter('sessions-terminated', terminated0 + 2);
+console.log('terminated from the page');
+
+// Back-ends in process: the workers section says so instead of an empty table.
+if (!(await page.isVisible('#workers-mode'))) await fail('the in-process note is not shown');
+const plugins = await page.$$eval('#plugins tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
+if (!plugins.includes('transport-sse')) await fail(`plugins table: ${plugins}`);
+
+// Render cost of live updates, from the page's own performance entries.
+const renders = await page.evaluate(() => performance.getEntriesByName('dashboard-render').map((e) => e.duration));
+const worst = Math.max(...renders);
+console.log(`render: ${renders.length} updates, worst ${worst.toFixed(2)} ms`);
+
+// Phone width: no horizontal scrolling of the page itself.
+await page.setViewportSize({ width: 390, height: 844 });
+await page.waitForTimeout(300);
+const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+await page.screenshot({ path: `${artifacts}/dashboard-phone.png`, fullPage: true });
+if (overflow > 1) await fail(`the page scrolls sideways by ${overflow}px at phone width`);
+if (pageErrors.length) await fail(`page errors: ${pageErrors.join('; ')}`);
+await browser.close();
+console.log('PASS');
