@@ -15,6 +15,9 @@ class StreamHub;
 
 // What the host offers a plugin. One per plugin, valid from configure() until after
 // stop(). All of it is used on the host thread unless a class says otherwise.
+// In a worker process (`session-manager worker`) only back-end plugins run, and only
+// pluginId(), setting(), logger() and metrics() are available: a back-end reaches
+// sessions and streams through what its factory is given, never through the context.
 class HostContext {
 public:
     virtual ~HostContext() = default;
