@@ -50,11 +50,19 @@ sm::Result<ExchangeSimSettings> ExchangeSimSettings::fromHost(const sm::HostCont
     return settings;
 }
 
+namespace {
+constexpr std::size_t kExpectedOrdersPerSessionBook = 128;
+} // namespace
+
 sm::exchange::ExchangeConfig ExchangeSimSettings::exchangeConfig(std::uint64_t seed) const
 {
     sm::exchange::ExchangeConfig config = sm::exchange::ExchangeConfig::simDefaults(seed);
     config.generator.volatilityTicks = volatilityTicks;
     config.generator.actionsPerStep = actionsPerStep;
+    // A worker hosts thousands of these exchanges and ticks them all: small books keep the
+    // working set in cache (4096 orders per book cost ~400 KiB per session, and ticking
+    // was bound by cache misses in the order index). Books still grow when they must.
+    config.expectedOrdersPerBook = kExpectedOrdersPerSessionBook;
     return config;
 }
 
