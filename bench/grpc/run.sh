@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# gRPC load (issue 6): starts session-manager with a fresh data dir, in-process back-end,
+# a service API key, then runs bench_grpc against it (unary pairs, then StreamEvents fan-out
+# fed by REST publishes). Server CPU comes from /proc/<pid>/stat.
+#
+#   bench/grpc/run.sh [build dir] [extra bench_grpc options, e.g. --rate 200 --streams 2000]
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+BUILD="$(cd "${1:-$ROOT/build}" && pwd)"
+shift || true
+HTTP_PORT="${HTTP_PORT:-20610}" GRPC_PORT="${GRPC_PORT:-20611}" KEY=bench-token-0123456789
+RUN_DIR="$(mktemp -d /tmp/sm-bench-grpc.XXXXXX)"
+ulimit -n "$(ulimit -Hn)"
+
+"$BUILD/bin/session-manager" run --set data_dir="$RUN_DIR/data" \
+  --set http_listen=127.0.0.1:"$HTTP_PORT" --set grpc_listen=127.0.0.1:"$GRPC_PORT" \
+  --set worker_count=0 --set log_level=warning --set api_keys="$KEY:service" >"$RUN_DIR/server.log" 2>&1 &
+SERVER_PID=$!
+trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$RUN_DIR"' EXIT
+for _ in $(seq 100); do
+  curl -sf "http://127.0.0.1:$HTTP_PORT/healthz" >/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$GRPC_PORT") 2>/dev/null && break
+  sleep 0.1
+done
+
+"$BUILD/bin/bench_grpc" --grpc 127.0.0.1:"$GRPC_PORT" --http-port "$HTTP_PORT" --key "$KEY" \
+  --server-pid "$SERVER_PID" "$@"
