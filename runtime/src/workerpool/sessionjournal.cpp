@@ -1,6 +1,7 @@
 #include "workerpool/sessionjournal.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace sm {
 
@@ -12,39 +13,37 @@ QList<SessionJournal::HeldEvent> SessionJournal::recordReply(quint64 opSeq, cons
     m_heldSnapshots.clear();
     if (opSeq > m_snapshotOpSeq)
         m_journal.push_back(Entry{opSeq, requestJson});
-    QList<HeldEvent> released = std::move(m_held);
-    m_held.clear();
-    for (const HeldEvent &event : std::as_const(released))
-        notePublished(event.opSeq);
-    notePublished(opSeq);
-    return released;
+    return complete(opSeq);
 }
 
-bool SessionJournal::holdOrPublish(quint64 opSeq, const QByteArray &type, const QByteArray &data, bool hold)
+QList<SessionJournal::HeldEvent> SessionJournal::recordEvent(quint64 opSeq, const QByteArray &type,
+                                                             const QByteArray &data, bool lastOfOp,
+                                                             bool requestsUnanswered)
 {
-    if (hold) {
-        m_held.append(HeldEvent{opSeq, type, data});
-        return false;
-    }
-    notePublished(opSeq);
-    return true;
+    m_held.append(HeldEvent{opSeq, type, data});
+    if (!lastOfOp || requestsUnanswered)
+        return {};
+    return complete(opSeq);
 }
 
-void SessionJournal::recordSnapshot(const QByteArray &snapshot, quint64 opSeq, bool hold)
+QList<SessionJournal::HeldEvent> SessionJournal::recordSnapshot(const QByteArray &snapshot, quint64 opSeq,
+                                                                bool requestsUnanswered)
 {
-    if (hold)
+    if (requestsUnanswered) {
         m_heldSnapshots.append(HeldSnapshot{opSeq, snapshot});
-    else
-        applySnapshot(snapshot, opSeq);
+        return {};
+    }
+    applySnapshot(snapshot, opSeq);
+    return complete(opSeq);
 }
 
-void SessionJournal::recordReleased(const QByteArray &snapshot, quint64 opSeq)
+QList<SessionJournal::HeldEvent> SessionJournal::recordReleased(const QByteArray &snapshot, quint64 opSeq)
 {
-    dropHeld();
+    m_heldSnapshots.clear();
     m_snapshot = snapshot;
     m_snapshotOpSeq = opSeq;
     m_journal.clear();
-    m_publishedOpSeq = std::max(m_publishedOpSeq, opSeq);
+    return complete(opSeq);
 }
 
 void SessionJournal::dropHeld()
@@ -65,7 +64,7 @@ worker::v1::Assign SessionJournal::assignMessage(const QString &sessionId, quint
         journaled->set_op_seq(entry.opSeq);
         journaled->set_request_json(entry.request.constData(), size_t(entry.request.size()));
     }
-    assign.set_resume_op_seq(std::max(m_publishedOpSeq, m_snapshotOpSeq));
+    assign.set_resume_op_seq(std::max(m_completeOpSeq, m_snapshotOpSeq));
     return assign;
 }
 
@@ -77,12 +76,14 @@ void SessionJournal::applySnapshot(const QByteArray &snapshot, quint64 opSeq)
     m_snapshotOpSeq = opSeq;
     while (!m_journal.empty() && m_journal.front().opSeq <= opSeq)
         m_journal.pop_front();
-    notePublished(opSeq);
 }
 
-void SessionJournal::notePublished(quint64 opSeq)
+// Messages arrive in the order the worker ran its operations: all that is held belongs
+// to operations up to opSeq, which are now complete.
+QList<SessionJournal::HeldEvent> SessionJournal::complete(quint64 opSeq)
 {
-    m_publishedOpSeq = std::max(m_publishedOpSeq, opSeq);
+    m_completeOpSeq = std::max(m_completeOpSeq, opSeq);
+    return std::exchange(m_held, {});
 }
 
 } // namespace sm

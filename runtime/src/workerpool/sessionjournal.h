@@ -12,17 +12,23 @@ namespace sm {
 
 // What the runtime must keep of one session to rebuild its back-end on another worker:
 // the last snapshot (and the op_seq it was taken at), the requests answered since (their
-// op_seq and bytes), and the highest op_seq whose effects reached the stream.
+// op_seq and bytes), and the highest op_seq up to which every operation is complete.
 //
-// Why events are held while a request is unanswered: the worker runs an operation and
-// sends its events before its reply. Were those events published and the worker then
-// died before the reply arrived, the runtime would have to resume past an op_seq it has
-// no journal entry for, and the replay would take that request for a clock tick. So
-// while any request of the session is unanswered, its events (and snapshots, which may
-// already contain the request's effect) are held; the reply releases them. If the worker
-// dies first, they are dropped: nothing of them was published, the request was not
-// acknowledged, and the runtime sends it again on the new worker, where it runs after
-// resume_op_seq and emits its events afresh. The stream sees each effect exactly once.
+// Why an operation's events are held until it is complete: the worker sends each event as
+// its own message, so one killed mid-operation leaves only some of them here. Were those
+// published, resuming after the operation would lose the rest, and resuming before it
+// would emit the published ones twice. So events are held per operation and published
+// together when it completes: a tick with its `last_of_op` event, a request with its
+// reply (only the reply journals the request: without it, a replay would take that op_seq
+// for a clock tick), any operation with a snapshot at or after it. Messages arrive in the
+// order the worker ran its operations, so completing one completes every one before it.
+// While a request is unanswered nothing completes but its reply: the pool does not know
+// the request's op_seq yet, so a `last_of_op` event may be that request's, and a snapshot
+// may already contain its effect. If the worker dies first, the held events and snapshots
+// are dropped: nothing of them was published, the assign resumes at the last complete
+// op_seq, and the new worker re-runs the cut operation live (a request is sent again: it
+// was not acknowledged), emitting all its events afresh. The stream sees each effect
+// exactly once.
 class SessionJournal {
 public:
     struct HeldEvent {
@@ -31,21 +37,21 @@ public:
         QByteArray data;
     };
 
-    // A reply: the request ran at `opSeq`. Returns the held events to publish now.
+    // Each record*() returns the held events its message completed, to publish now in order.
+    // A reply: the request ran at `opSeq`.
     QList<HeldEvent> recordReply(quint64 opSeq, const QByteArray &requestJson);
-    // An event while requests are unanswered (`hold`) is kept; otherwise it counts as
-    // published now.
-    bool holdOrPublish(quint64 opSeq, const QByteArray &type, const QByteArray &data, bool hold);
-    void recordSnapshot(const QByteArray &snapshot, quint64 opSeq, bool hold);
+    QList<HeldEvent> recordEvent(quint64 opSeq, const QByteArray &type, const QByteArray &data, bool lastOfOp,
+                                 bool requestsUnanswered);
+    QList<HeldEvent> recordSnapshot(const QByteArray &snapshot, quint64 opSeq, bool requestsUnanswered);
     // The worker gave the session up with its final state (drain, idle): nothing to replay.
-    void recordReleased(const QByteArray &snapshot, quint64 opSeq);
-    // The worker died: whatever it had not confirmed is forgotten.
+    QList<HeldEvent> recordReleased(const QByteArray &snapshot, quint64 opSeq);
+    // The worker died: whatever it had not completed is forgotten.
     void dropHeld();
 
     // What a worker needs to continue exactly where the stream stands.
     worker::v1::Assign assignMessage(const QString &sessionId, quint64 seed) const;
 
-    quint64 resumeOpSeq() const { return m_publishedOpSeq; }
+    quint64 resumeOpSeq() const { return m_completeOpSeq; }
     qsizetype journalLength() const { return qsizetype(m_journal.size()); }
     bool hasHeld() const { return !m_held.empty(); }
 
@@ -60,12 +66,12 @@ private:
     };
 
     void applySnapshot(const QByteArray &snapshot, quint64 opSeq);
-    void notePublished(quint64 opSeq);
+    QList<HeldEvent> complete(quint64 opSeq);
 
     QByteArray m_snapshot;
     quint64 m_snapshotOpSeq = 0;
     std::deque<Entry> m_journal; // ascending op_seq, all > m_snapshotOpSeq
-    quint64 m_publishedOpSeq = 0;
+    quint64 m_completeOpSeq = 0;
     QList<HeldEvent> m_held;
     QList<HeldSnapshot> m_heldSnapshots;
 };

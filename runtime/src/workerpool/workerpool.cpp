@@ -421,10 +421,8 @@ void WorkerPool::onReply(const QString &workerId, const v1::Reply &reply)
     PoolSession *session = sessionOn(workerId, reply.session_id());
     if (session) {
         std::erase(session->inFlight, reply.call_id());
-        if (reply.op_seq() > 0) {
-            for (const SessionJournal::HeldEvent &event : session->journal.recordReply(reply.op_seq(), call.body))
-                m_streams.publish(session->id, event.type, event.data);
-        }
+        if (reply.op_seq() > 0)
+            publish(*session, session->journal.recordReply(reply.op_seq(), call.body));
     }
     if (Worker *worker = liveWorker(workerId)) {
         const qint64 now = m_clock.elapsed();
@@ -442,16 +440,15 @@ void WorkerPool::onEvent(const QString &workerId, const v1::Event &event)
     PoolSession *session = sessionOn(workerId, event.session_id());
     if (!session)
         return;
-    const QByteArray type = bytesOf(event.type());
-    const QByteArray data = bytesOf(event.data_json());
-    if (session->journal.holdOrPublish(event.op_seq(), type, data, !session->inFlight.empty()))
-        m_streams.publish(session->id, type, data);
+    publish(*session, session->journal.recordEvent(event.op_seq(), bytesOf(event.type()), bytesOf(event.data_json()),
+                                                   event.last_of_op(), !session->inFlight.empty()));
 }
 
 void WorkerPool::onSnapshot(const QString &workerId, const v1::Snapshot &snapshot)
 {
     if (PoolSession *session = sessionOn(workerId, snapshot.session_id()))
-        session->journal.recordSnapshot(bytesOf(snapshot.snapshot()), snapshot.op_seq(), !session->inFlight.empty());
+        publish(*session, session->journal.recordSnapshot(bytesOf(snapshot.snapshot()), snapshot.op_seq(),
+                                                          !session->inFlight.empty()));
 }
 
 void WorkerPool::onAssigned(const QString &workerId, const v1::Assigned &assigned)
@@ -481,13 +478,19 @@ void WorkerPool::onReleased(const QString &workerId, const v1::Released &release
     PoolSession *session = sessionOn(workerId, released.session_id());
     if (!session || session->phase != PoolSession::Phase::Releasing)
         return;
-    session->journal.recordReleased(bytesOf(released.snapshot()), released.op_seq());
+    publish(*session, session->journal.recordReleased(bytesOf(released.snapshot()), released.op_seq()));
     session->phase = PoolSession::Phase::Parked;
     session->worker.clear();
     if (session->intent == ReleaseIntent::Move || !session->waiting.empty())
         place(*session);
     if (auto worker = m_workers.find(workerId); worker != m_workers.end())
         retireIfEmpty(*worker->second);
+}
+
+void WorkerPool::publish(const PoolSession &session, const QList<SessionJournal::HeldEvent> &events)
+{
+    for (const SessionJournal::HeldEvent &event : events)
+        m_streams.publish(session.id, event.type, event.data);
 }
 
 // ---- Sessions -------------------------------------------------------------------------

@@ -121,6 +121,8 @@ private:
     void onSnapshot(const QString &workerId, const worker::v1::Snapshot &snapshot);
     void onAssigned(const QString &workerId, const worker::v1::Assigned &assigned);
     void onReleased(const QString &workerId, const worker::v1::Released &released);
+    // Events of operations the journal found complete, in the order they happened.
+    void publish(const PoolSession &session, const QList<SessionJournal::HeldEvent> &events);
 
     // Sessions
     PoolSession *sessionOn(const QString &workerId, const std::string &sessionId);

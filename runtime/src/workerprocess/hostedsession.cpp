@@ -68,19 +68,32 @@ Result<void> HostedSession::replayOperation(quint64 opSeq, const JournalEntry *e
 Result<QJsonObject> HostedSession::handle(const QJsonObject &request)
 {
     ++m_opSeq;
-    return m_backend->handle(request);
+    Result<QJsonObject> result = m_backend->handle(request);
+    finishOperation();
+    return result;
 }
 
 void HostedSession::tick()
 {
     ++m_opSeq;
     m_backend->tick();
+    finishOperation();
 }
 
 void HostedSession::emitEvent(const QByteArray &type, const QJsonObject &data)
 {
-    if (!m_replaying)
-        m_onEvent(m_opSeq, type, data);
+    if (m_replaying)
+        return;
+    if (m_pending)
+        m_onEvent(m_opSeq, m_pending->type, m_pending->data, false);
+    m_pending = PendingEvent{type, data};
+}
+
+void HostedSession::finishOperation()
+{
+    if (m_pending)
+        m_onEvent(m_opSeq, m_pending->type, m_pending->data, true);
+    m_pending.reset();
 }
 
 } // namespace sm

@@ -8,18 +8,21 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 
 namespace sm {
 
 // One session's back-end instance in a worker, with its operation counter. Every
 // handle() and every tick() is one operation and gets the next op_seq; the events an
-// operation emits are reported with its op_seq. restoreAndReplay() rebuilds an instance
-// from a snapshot plus the journal of requests since, re-running the operations silently.
+// operation emits are reported with its op_seq, the last of them flagged, so the runtime
+// can tell a complete operation from one cut short by a crash. restoreAndReplay() rebuilds
+// an instance from a snapshot plus the journal of requests since, re-running the
+// operations silently.
 class HostedSession : public BackendEventSink {
 public:
-    // (op_seq, type, data) of each event emitted while the session is live.
-    using EventHandler = std::function<void(quint64, const QByteArray &, const QJsonObject &)>;
+    // (op_seq, type, data, last_of_op) of each event emitted while the session is live.
+    using EventHandler = std::function<void(quint64, const QByteArray &, const QJsonObject &, bool)>;
     struct JournalEntry {
         quint64 opSeq;
         QByteArray requestJson;
@@ -54,12 +57,21 @@ private:
     explicit HostedSession(EventHandler onEvent);
     void emitEvent(const QByteArray &type, const QJsonObject &data) override;
     Result<void> replayOperation(quint64 opSeq, const JournalEntry *entry);
+    void finishOperation();
+
+    // The operation's latest event, kept back until the next one or the operation's end
+    // shows whether it is the last.
+    struct PendingEvent {
+        QByteArray type;
+        QJsonObject data;
+    };
 
     EventHandler m_onEvent;
     std::unique_ptr<SessionBackend> m_backend;
     quint64 m_opSeq = 0;
     quint64 m_snapshotOpSeq = 0;
     bool m_replaying = false;
+    std::optional<PendingEvent> m_pending;
 };
 
 } // namespace sm

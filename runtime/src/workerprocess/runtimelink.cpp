@@ -218,13 +218,14 @@ void RuntimeLink::sendSnapshots()
 
 HostedSession::EventHandler RuntimeLink::eventHandler(const std::string &sessionId)
 {
-    return [this, sessionId](quint64 opSeq, const QByteArray &type, const QJsonObject &data) {
+    return [this, sessionId](quint64 opSeq, const QByteArray &type, const QJsonObject &data, bool lastOfOp) {
         WorkerMessage out;
         Event *event = out.mutable_event();
         event->set_session_id(sessionId);
         event->set_op_seq(opSeq);
         setBytes(event->mutable_type(), type);
         setBytes(event->mutable_data_json(), QJsonDocument(data).toJson(QJsonDocument::Compact));
+        event->set_last_of_op(lastOfOp);
         m_stream.send(std::move(out));
     };
 }
