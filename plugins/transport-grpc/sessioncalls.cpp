@@ -4,10 +4,13 @@
 #include "unarycall.h"
 
 #include <sm/authenticator.h>
+#include <sm/callback.h>
 #include <sm/hostcontext.h>
 #include <sm/sessionservice.h>
 
 #include <QJsonDocument>
+
+#include <type_traits>
 
 namespace smgrpc {
 
@@ -103,6 +106,24 @@ sm::Result<sm::ListSessionsQuery> parseList(const sm::v1::ListSessionsRequest &r
     query.cursor = QString::fromStdString(request.cursor());
     return query;
 }
+
+// The completion every call shares: a call the client has already ended is left alone, an
+// error fails it, and a value is written into the response by `fill` before it succeeds.
+template <typename T, typename Fill>
+sm::Callback<T> answer(const SessionCalls::CallPtr &call, Fill fill)
+{
+    return [call, fill = std::move(fill)](sm::Result<T> result) {
+        if (call->isFinished())
+            return;
+        if (!result)
+            return call->fail(result.error());
+        if constexpr (std::is_void_v<T>)
+            fill();
+        else
+            fill(result.value());
+        call->succeed();
+    };
+}
 } // namespace
 
 SessionCalls::SessionCalls(sm::HostContext &host) : m_host(host) {}
@@ -122,15 +143,10 @@ void SessionCalls::createSession(const CallPtr &call, const sm::v1::CreateSessio
         return call->fail(create.error());
     create->metadata.insert("ip_address", call->info().clientAddress);
     m_host.sessions().create(caller.value(), std::move(create).value(),
-                             [call, response](sm::Result<sm::CreatedSession> created) {
-        if (call->isFinished())
-            return;
-        if (!created)
-            return call->fail(created.error());
-        ProtoMapping::toProto(created->session, response->mutable_session());
-        response->set_token(created->token.toStdString());
-        call->succeed();
-    });
+                             answer<sm::CreatedSession>(call, [response](const sm::CreatedSession &created) {
+                                 ProtoMapping::toProto(created.session, response->mutable_session());
+                                 response->set_token(created.token.toStdString());
+                             }));
 }
 
 void SessionCalls::getSession(const CallPtr &call, const sm::v1::GetSessionRequest &request,
@@ -142,14 +158,9 @@ void SessionCalls::getSession(const CallPtr &call, const sm::v1::GetSessionReque
     auto id = ProtoMapping::required(request.session_id(), "session_id");
     if (!id)
         return call->fail(id.error());
-    m_host.sessions().get(caller.value(), id.value(), [call, response](sm::Result<sm::Session> session) {
-        if (call->isFinished())
-            return;
-        if (!session)
-            return call->fail(session.error());
-        ProtoMapping::toProto(session.value(), response);
-        call->succeed();
-    });
+    m_host.sessions().get(caller.value(), id.value(), answer<sm::Session>(call, [response](const sm::Session &session) {
+                              ProtoMapping::toProto(session, response);
+                          }));
 }
 
 /*!
@@ -170,14 +181,9 @@ void SessionCalls::updateSession(const CallPtr &call, const sm::v1::UpdateSessio
     if (!update)
         return call->fail(update.error());
     m_host.sessions().update(caller.value(), id.value(), std::move(update).value(),
-                             [call, response](sm::Result<sm::Session> session) {
-        if (call->isFinished())
-            return;
-        if (!session)
-            return call->fail(session.error());
-        ProtoMapping::toProto(session.value(), response);
-        call->succeed();
-    });
+                             answer<sm::Session>(call, [response](const sm::Session &session) {
+                                 ProtoMapping::toProto(session, response);
+                             }));
 }
 
 void SessionCalls::deleteSession(const CallPtr &call, const sm::v1::DeleteSessionRequest &request)
@@ -188,13 +194,7 @@ void SessionCalls::deleteSession(const CallPtr &call, const sm::v1::DeleteSessio
     auto id = ProtoMapping::required(request.session_id(), "session_id");
     if (!id)
         return call->fail(id.error());
-    m_host.sessions().remove(caller.value(), id.value(), [call](sm::Result<void> removed) {
-        if (call->isFinished())
-            return;
-        if (!removed)
-            return call->fail(removed.error());
-        call->succeed();
-    });
+    m_host.sessions().remove(caller.value(), id.value(), answer<void>(call, [] {}));
 }
 
 void SessionCalls::listSessions(const CallPtr &call, const sm::v1::ListSessionsRequest &request,
@@ -206,16 +206,12 @@ void SessionCalls::listSessions(const CallPtr &call, const sm::v1::ListSessionsR
     auto query = parseList(request);
     if (!query)
         return call->fail(query.error());
-    m_host.sessions().list(caller.value(), std::move(query).value(), [call, response](sm::Result<sm::SessionPage> page) {
-        if (call->isFinished())
-            return;
-        if (!page)
-            return call->fail(page.error());
-        for (const sm::Session &session : page->sessions)
-            ProtoMapping::toProto(session, response->add_sessions());
-        response->set_next_cursor(page->nextCursor.toStdString());
-        call->succeed();
-    });
+    m_host.sessions().list(caller.value(), std::move(query).value(),
+                           answer<sm::SessionPage>(call, [response](const sm::SessionPage &page) {
+                               for (const sm::Session &session : page.sessions)
+                                   ProtoMapping::toProto(session, response->add_sessions());
+                               response->set_next_cursor(page.nextCursor.toStdString());
+                           }));
 }
 
 /*!
@@ -235,14 +231,10 @@ void SessionCalls::submitRequest(const CallPtr &call, const sm::v1::SubmitReques
     if (!body)
         return call->fail(body.error());
     m_host.sessions().request(caller.value(), id.value(), std::move(body).value(),
-                              [call, response](sm::Result<QJsonObject> reply) {
-        if (call->isFinished())
-            return;
-        if (!reply)
-            return call->fail(reply.error());
-        response->set_reply_json(QJsonDocument(reply.value()).toJson(QJsonDocument::Compact).toStdString());
-        call->succeed();
-    });
+                              answer<QJsonObject>(call, [response](const QJsonObject &reply) {
+                                  response->set_reply_json(
+                                      QJsonDocument(reply).toJson(QJsonDocument::Compact).toStdString());
+                              }));
 }
 
 } // namespace smgrpc
