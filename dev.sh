@@ -8,8 +8,8 @@ cd "$(dirname "$0")"
 BUILD_DIR=${BUILD_DIR:-build}
 PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-websockets-dev
           libqt6sql6-psql libqt6sql6-sqlite libgrpc++-dev libprotobuf-dev protobuf-compiler
-          protobuf-compiler-grpc libjwt-dev prometheus-cpp-dev libbenchmark-dev)
-TEST_PACKAGES=(postgresql-15 chromium wrk curl)
+          protobuf-compiler-grpc libjwt-dev prometheus-cpp-dev libbenchmark-dev libsqlite3-dev)
+TEST_PACKAGES=(postgresql-15 chromium wrk curl openssl)
 
 say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 

@@ -1,56 +1,36 @@
 #include "sessionrow.h"
 
+#include "sqlitestatement.h"
+
 #include <QJsonDocument>
-#include <QSqlQuery>
+#include <QJsonObject>
 
 namespace smsqlite {
 
 namespace {
 
-enum Column {
-    Id,
-    UserId,
-    State,
-    Version,
-    CreatedAt,
-    LastUpdated,
-    LastActivity,
-    AbsoluteExpiresAt,
-    IdleTimeout,
-    Metadata,
-    Context,
-    Worker,
-    TokenHash,
-};
-
-QDateTime readTimestamp(const QVariant &value)
+QDateTime readTimestamp(const SqliteStatement &row, int column)
 {
-    if (value.isNull())
+    if (row.isNull(column))
         return {};
-    return QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+    return QDateTime::fromMSecsSinceEpoch(row.int64(column), Qt::UTC);
 }
 
 // Most sessions carry an empty object (context before a back-end writes one): that case
 // skips the JSON writer and parser and their allocations.
-const QString &emptyJson()
+QJsonObject readJson(const SqliteStatement &row, int column)
 {
-    static const QString text = QStringLiteral("{}");
-    return text;
-}
-
-QJsonObject readJson(const QVariant &value)
-{
-    const QByteArray text = value.toByteArray();
+    const QByteArray text = row.utf8View(column);
     if (text == "{}")
         return {};
     return QJsonDocument::fromJson(text).object();
 }
 
-QString writeJson(const QJsonObject &object)
+QByteArray writeJson(const QJsonObject &object)
 {
     if (object.isEmpty())
-        return emptyJson();
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+        return QByteArrayLiteral("{}");
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
 } // namespace
@@ -63,58 +43,53 @@ const QString &SessionRow::columns()
     return list;
 }
 
-void SessionRow::bind(QSqlQuery &query, const sm::Session &session)
+void SessionRow::bind(SqliteStatement &statement, const sm::Session &session)
 {
-    bindUpdatable(query, session);
-    query.bindValue(QStringLiteral(":user_id"), text(session.userId));
-    query.bindValue(QStringLiteral(":version"), session.version);
-    query.bindValue(QStringLiteral(":created_at"), timestamp(session.createdAt));
-    query.bindValue(QStringLiteral(":last_activity"), timestamp(session.lastActivity));
-    query.bindValue(QStringLiteral(":absolute_expires_at"), timestamp(session.absoluteExpiresAt));
-    query.bindValue(QStringLiteral(":idle_timeout"), session.idleTimeoutSecs);
-    // A non-null empty array, so the NOT NULL column accepts a session without a token.
-    query.bindValue(QStringLiteral(":token_hash"),
-                    session.tokenHash.isNull() ? QByteArray("") : session.tokenHash);
+    bindUpdatable(statement, session);
+    statement.bindText(parameter(UserId), session.userId);
+    statement.bindInt64(parameter(Version), session.version);
+    bindTimestamp(statement, parameter(CreatedAt), session.createdAt);
+    bindTimestamp(statement, parameter(LastActivity), session.lastActivity);
+    bindTimestamp(statement, parameter(AbsoluteExpiresAt), session.absoluteExpiresAt);
+    statement.bindInt64(parameter(IdleTimeout), session.idleTimeoutSecs);
+    statement.bindBlob(parameter(TokenHash), session.tokenHash);
 }
 
-void SessionRow::bindUpdatable(QSqlQuery &query, const sm::Session &session)
+void SessionRow::bindUpdatable(SqliteStatement &statement, const sm::Session &session)
 {
-    query.bindValue(QStringLiteral(":id"), text(session.id));
-    query.bindValue(QStringLiteral(":state"), stateName(session.state));
-    query.bindValue(QStringLiteral(":last_updated"), timestamp(session.lastUpdated));
-    query.bindValue(QStringLiteral(":metadata"), writeJson(session.metadata));
-    query.bindValue(QStringLiteral(":context"), writeJson(session.context));
-    query.bindValue(QStringLiteral(":worker"), text(session.worker));
+    statement.bindText(parameter(Id), session.id);
+    statement.bindText(parameter(State), stateName(session.state));
+    bindTimestamp(statement, parameter(LastUpdated), session.lastUpdated);
+    statement.bindUtf8(parameter(Metadata), writeJson(session.metadata));
+    statement.bindUtf8(parameter(Context), writeJson(session.context));
+    statement.bindText(parameter(Worker), session.worker);
 }
 
-sm::Session SessionRow::read(const QSqlQuery &query)
+sm::Session SessionRow::read(const SqliteStatement &row)
 {
     sm::Session session;
-    session.id = query.value(Id).toString();
-    session.userId = query.value(UserId).toString();
-    session.state = sm::parseSessionState(query.value(State).toString()).value_or(sm::SessionState::Active);
-    session.version = query.value(Version).toLongLong();
-    session.createdAt = readTimestamp(query.value(CreatedAt));
-    session.lastUpdated = readTimestamp(query.value(LastUpdated));
-    session.lastActivity = readTimestamp(query.value(LastActivity));
-    session.absoluteExpiresAt = readTimestamp(query.value(AbsoluteExpiresAt));
-    session.idleTimeoutSecs = query.value(IdleTimeout).toLongLong();
-    session.metadata = readJson(query.value(Metadata));
-    session.context = readJson(query.value(Context));
-    session.worker = query.value(Worker).toString();
-    session.tokenHash = query.value(TokenHash).toByteArray();
+    session.id = row.text(Id);
+    session.userId = row.text(UserId);
+    session.state = sm::parseSessionState(row.text(State)).value_or(sm::SessionState::Active);
+    session.version = row.int64(Version);
+    session.createdAt = readTimestamp(row, CreatedAt);
+    session.lastUpdated = readTimestamp(row, LastUpdated);
+    session.lastActivity = readTimestamp(row, LastActivity);
+    session.absoluteExpiresAt = readTimestamp(row, AbsoluteExpiresAt);
+    session.idleTimeoutSecs = row.int64(IdleTimeout);
+    session.metadata = readJson(row, Metadata);
+    session.context = readJson(row, Context);
+    session.worker = row.text(Worker);
+    session.tokenHash = row.bytes(TokenHash);
     return session;
 }
 
-QVariant SessionRow::timestamp(const QDateTime &time)
+void SessionRow::bindTimestamp(SqliteStatement &statement, int parameter, const QDateTime &time)
 {
-    return time.isValid() ? QVariant(time.toMSecsSinceEpoch()) : QVariant(QMetaType(QMetaType::LongLong));
-}
-
-QVariant SessionRow::text(const QString &value)
-{
-    // NULL would break the NOT NULL columns; an unset string is stored as "".
-    return value.isNull() ? QString(QLatin1String("")) : value;
+    if (time.isValid())
+        statement.bindInt64(parameter, time.toMSecsSinceEpoch());
+    else
+        statement.bindNull(parameter);
 }
 
 QString SessionRow::stateName(sm::SessionState state)

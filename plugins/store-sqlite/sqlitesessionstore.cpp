@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -42,16 +43,26 @@ QString selectSessions(const QString &where)
     return QStringLiteral("SELECT %1 FROM sessions WHERE %2").arg(SessionRow::columns(), where);
 }
 
+// Parameters: ?1 user id, ?2 state (both used only when the query filters on them),
+// ?3/?4 the cursor's creation time and id, ?5 the row limit.
 QString listSql(const sm::ListSessionsQuery &query)
 {
     QString where;
     if (query.userId)
-        where += QStringLiteral("user_id = :user_id AND ");
+        where += QStringLiteral("user_id = ?1 AND ");
     if (query.state)
-        where += QStringLiteral("state = :state AND ");
-    where += QStringLiteral("(created_at, id) > (:after_created_at, :after_id)"
-                            " ORDER BY created_at, id LIMIT :limit");
+        where += QStringLiteral("state = ?2 AND ");
+    where += QStringLiteral("(created_at, id) > (?3, ?4) ORDER BY created_at, id LIMIT ?5");
     return selectSessions(where);
+}
+
+// The connection QSQLITE opened, to run the hot statements through SQLite's own API.
+sqlite3 *sqliteHandle(const QSqlDatabase &database)
+{
+    const QVariant handle = database.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
 }
 
 std::optional<sm::Error> validateInsert(const sm::Session &session)
@@ -90,7 +101,13 @@ sm::Result<void> SqliteSessionStore::open()
         close();
         return opened;
     }
-    m_statements.emplace(m_database);
+    sqlite3 *handle = sqliteHandle(m_database);
+    if (!handle) {
+        close();
+        return sm::makeError(sm::ErrorCode::Internal,
+                             QStringLiteral("session store: the QSQLITE driver gave no sqlite3 handle"));
+    }
+    m_statements.emplace(handle);
     return {};
 }
 
@@ -124,6 +141,10 @@ sm::Result<void> SqliteSessionStore::configureConnection()
     // The timeout first, so that switching to WAL waits for another process's lock.
     if (auto set = pragma(QStringLiteral("PRAGMA busy_timeout = %1").arg(m_options.busyTimeoutMs)); !set)
         return set.error();
+    // One runtime owns the file: holding its lock for good spares two fcntl() calls per
+    // transaction and lets WAL keep its index in memory instead of a shared-memory file.
+    if (auto set = pragma(QStringLiteral("PRAGMA locking_mode = EXCLUSIVE")); !set)
+        return set.error();
     const auto journal = pragma(QStringLiteral("PRAGMA journal_mode = WAL"));
     if (!journal)
         return journal.error();
@@ -152,18 +173,33 @@ void SqliteSessionStore::close()
     m_connectionName.clear();
 }
 
-sm::Result<QSqlQuery *> SqliteSessionStore::execute(const QString &sql, const Binder &bind)
+sm::Result<SqliteStatement *> SqliteSessionStore::execute(const QString &sql, const Binder &bind)
 {
     if (!m_statements)
         return sm::makeError(sm::ErrorCode::Unavailable, QStringLiteral("session store is not open"));
     auto statement = m_statements->prepared(sql);
     if (!statement)
         return statement;
-    QSqlQuery *query = statement.value();
-    bind(*query);
-    if (!query->exec())
-        return unavailable(QStringLiteral("\"%1\" failed").arg(sql), query->lastError());
-    return query;
+    bind(*statement.value());
+    return statement;
+}
+
+sm::Result<int> SqliteSessionStore::executeToEnd(const QString &sql, const Binder &bind)
+{
+    auto statement = execute(sql, bind);
+    if (!statement)
+        return statement.error();
+    SqliteStatement *run = statement.value();
+    for (;;) {
+        const auto row = run->step();
+        if (!row)
+            return row.error();
+        if (!row.value())
+            break;
+    }
+    const int changed = run->changes();
+    run->finish();
+    return changed;
 }
 
 QList<sm::Result<sm::Session>> SqliteSessionStore::write(const QList<sm::StoreWrite> &writes)
@@ -196,7 +232,7 @@ QList<sm::Result<sm::Session>> SqliteSessionStore::write(const QList<sm::StoreWr
 
 sm::Result<void> SqliteSessionStore::control(const QString &sql)
 {
-    auto done = execute(sql, [](QSqlQuery &) {});
+    auto done = executeToEnd(sql, [](SqliteStatement &) {});
     if (!done)
         return done.error();
     return {};
@@ -231,13 +267,12 @@ sm::Result<sm::Session> SqliteSessionStore::insert(const sm::Session &session)
     if (auto invalid = validateInsert(session))
         return *invalid;
     static const QString sql = QStringLiteral(
-        "INSERT INTO sessions (%1) VALUES (:id, :user_id, :state, :version, :created_at, :last_updated,"
-        " :last_activity, :absolute_expires_at, :idle_timeout, :metadata, :context, :worker, :token_hash)"
+        "INSERT INTO sessions (%1) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
         " ON CONFLICT (id) DO NOTHING").arg(SessionRow::columns());
-    const auto inserted = execute(sql, [&](QSqlQuery &query) { SessionRow::bind(query, session); });
+    const auto inserted = executeToEnd(sql, [&](SqliteStatement &statement) { SessionRow::bind(statement, session); });
     if (!inserted)
         return inserted.error();
-    if (inserted.value()->numRowsAffected() == 0) {
+    if (inserted.value() == 0) {
         return sm::makeError(sm::ErrorCode::AlreadyExists,
                              QStringLiteral("session %1 already exists").arg(session.id));
     }
@@ -246,15 +281,17 @@ sm::Result<sm::Session> SqliteSessionStore::insert(const sm::Session &session)
 
 sm::Result<sm::Session> SqliteSessionStore::update(const sm::StoreWrite &write)
 {
+    // ?14 is the new version, ?15 the expected one; the others are SessionRow's.
     static const QString sql = QStringLiteral(
-        "UPDATE sessions SET state = :state, metadata = :metadata, context = :context, worker = :worker,"
-        " last_updated = :last_updated, version = :new_version"
-        " WHERE id = :id AND version = :expected_version RETURNING %1").arg(SessionRow::columns());
+        "UPDATE sessions SET state = ?3, metadata = ?10, context = ?11, worker = ?12, last_updated = ?6,"
+        " version = ?14 WHERE id = ?1 AND version = ?15 RETURNING %1").arg(SessionRow::columns());
+    constexpr int kNewVersion = SessionRow::kFirstFreeParameter;
+    constexpr int kExpectedVersion = SessionRow::kFirstFreeParameter + 1;
     const sm::Session &session = write.session;
-    auto updated = execute(sql, [&](QSqlQuery &query) {
-        SessionRow::bindUpdatable(query, session);
-        query.bindValue(QStringLiteral(":new_version"), write.expectedVersion + 1);
-        query.bindValue(QStringLiteral(":expected_version"), write.expectedVersion);
+    auto updated = execute(sql, [&](SqliteStatement &statement) {
+        SessionRow::bindUpdatable(statement, session);
+        statement.bindInt64(kNewVersion, write.expectedVersion + 1);
+        statement.bindInt64(kExpectedVersion, write.expectedVersion);
     });
     if (!updated)
         return updated.error();
@@ -267,10 +304,10 @@ sm::Result<sm::Session> SqliteSessionStore::update(const sm::StoreWrite &write)
 sm::Result<sm::Session> SqliteSessionStore::touch(const sm::Session &session)
 {
     static const QString sql = QStringLiteral(
-        "UPDATE sessions SET last_activity = :last_activity WHERE id = :id RETURNING %1").arg(SessionRow::columns());
-    auto touched = execute(sql, [&](QSqlQuery &query) {
-        query.bindValue(QStringLiteral(":last_activity"), SessionRow::timestamp(session.lastActivity));
-        query.bindValue(QStringLiteral(":id"), session.id);
+        "UPDATE sessions SET last_activity = ?7 WHERE id = ?1 RETURNING %1").arg(SessionRow::columns());
+    auto touched = execute(sql, [&](SqliteStatement &statement) {
+        SessionRow::bindTimestamp(statement, SessionRow::parameter(SessionRow::LastActivity), session.lastActivity);
+        statement.bindText(SessionRow::parameter(SessionRow::Id), session.id);
     });
     if (!touched)
         return touched.error();
@@ -279,8 +316,8 @@ sm::Result<sm::Session> SqliteSessionStore::touch(const sm::Session &session)
 
 sm::Result<sm::Session> SqliteSessionStore::remove(const QString &id)
 {
-    static const QString sql = QStringLiteral("DELETE FROM sessions WHERE id = :id RETURNING %1").arg(SessionRow::columns());
-    auto removed = execute(sql, [&](QSqlQuery &query) { query.bindValue(QStringLiteral(":id"), id); });
+    static const QString sql = QStringLiteral("DELETE FROM sessions WHERE id = ?1 RETURNING %1").arg(SessionRow::columns());
+    auto removed = execute(sql, [&](SqliteStatement &statement) { statement.bindText(1, id); });
     if (!removed)
         return removed.error();
     return returnedSession(removed.value(), id);
@@ -288,36 +325,39 @@ sm::Result<sm::Session> SqliteSessionStore::remove(const QString &id)
 
 sm::Error SqliteSessionStore::explainMissedUpdate(const QString &id, qint64 expectedVersion)
 {
-    static const QString sql = QStringLiteral("SELECT version FROM sessions WHERE id = :id");
-    auto found = execute(sql, [&](QSqlQuery &query) { query.bindValue(QStringLiteral(":id"), id); });
+    static const QString sql = QStringLiteral("SELECT version FROM sessions WHERE id = ?1");
+    auto found = execute(sql, [&](SqliteStatement &statement) { statement.bindText(1, id); });
     if (!found)
         return found.error();
-    QSqlQuery *query = found.value();
-    if (!query->next()) {
-        query->finish();
+    SqliteStatement *statement = found.value();
+    const auto row = statement->step();
+    if (!row)
+        return row.error();
+    const qint64 storedVersion = row.value() ? statement->int64(0) : 0;
+    statement->finish();
+    if (!row.value())
         return notFound(id);
-    }
-    const qint64 storedVersion = query->value(0).toLongLong();
-    query->finish();
     return sm::makeError(sm::ErrorCode::VersionConflict,
                          QStringLiteral("session %1 is at version %2, not %3").arg(id).arg(storedVersion).arg(expectedVersion));
 }
 
-sm::Result<sm::Session> SqliteSessionStore::returnedSession(QSqlQuery *query, const QString &id)
+sm::Result<sm::Session> SqliteSessionStore::returnedSession(SqliteStatement *statement, const QString &id)
 {
-    const bool found = query->next();
-    const sm::Session session = found ? SessionRow::read(*query) : sm::Session();
+    const auto row = statement->step();
+    if (!row)
+        return row.error();
+    const sm::Session session = row.value() ? SessionRow::read(*statement) : sm::Session();
     // Ends the statement: an open one would keep the transaction from committing.
-    query->finish();
-    if (!found)
+    statement->finish();
+    if (!row.value())
         return notFound(id);
     return session;
 }
 
 sm::Result<sm::Session> SqliteSessionStore::get(const QString &id)
 {
-    static const QString sql = selectSessions(QStringLiteral("id = :id"));
-    auto found = execute(sql, [&](QSqlQuery &query) { query.bindValue(QStringLiteral(":id"), id); });
+    static const QString sql = selectSessions(QStringLiteral("id = ?1"));
+    auto found = execute(sql, [&](SqliteStatement &statement) { statement.bindText(1, id); });
     if (!found)
         return found.error();
     return returnedSession(found.value(), id);
@@ -333,28 +373,33 @@ sm::Result<sm::SessionPage> SqliteSessionStore::list(const sm::ListSessionsQuery
         after = *decoded;
     }
     const int limit = std::clamp(request.limit, 1, kMaxPageSize);
-    auto selected = execute(listSql(request), [&](QSqlQuery &query) {
+    auto selected = execute(listSql(request), [&](SqliteStatement &statement) {
         if (request.userId)
-            query.bindValue(QStringLiteral(":user_id"), *request.userId);
+            statement.bindText(1, *request.userId);
         if (request.state)
-            query.bindValue(QStringLiteral(":state"), SessionRow::stateName(*request.state));
-        query.bindValue(QStringLiteral(":after_created_at"), after.createdAtMs);
-        query.bindValue(QStringLiteral(":after_id"), after.id);
-        query.bindValue(QStringLiteral(":limit"), limit + 1); // one more tells whether a next page exists
+            statement.bindText(2, SessionRow::stateName(*request.state));
+        statement.bindInt64(3, after.createdAtMs);
+        statement.bindText(4, after.id);
+        statement.bindInt64(5, limit + 1); // one more tells whether a next page exists
     });
     if (!selected)
         return selected.error();
-    QSqlQuery *query = selected.value();
+    SqliteStatement *statement = selected.value();
     sm::SessionPage page;
     bool hasMore = false;
-    while (query->next()) {
+    for (;;) {
+        const auto row = statement->step();
+        if (!row)
+            return row.error();
+        if (!row.value())
+            break;
         if (page.sessions.size() == limit) {
             hasMore = true;
             break;
         }
-        page.sessions.append(SessionRow::read(*query));
+        page.sessions.append(SessionRow::read(*statement));
     }
-    query->finish();
+    statement->finish();
     if (hasMore) {
         const sm::Session &last = page.sessions.constLast();
         page.nextCursor = PageCursor{last.createdAt.toMSecsSinceEpoch(), last.id}.encode();
@@ -368,29 +413,36 @@ sm::Result<QList<sm::Session>> SqliteSessionStore::expireDue(const QDateTime &no
     // applies; INDEXED BY because without statistics the planner prefers sessions_by_state
     // and would walk every live session.
     static const QString sql = QStringLiteral(
-        "UPDATE sessions SET state = 'expired', version = version + 1, last_updated = :now"
+        "UPDATE sessions SET state = 'expired', version = version + 1, last_updated = ?1"
         " WHERE id IN (SELECT id FROM sessions INDEXED BY sessions_due"
-        " WHERE state IN ('active', 'idle') AND expires_at <= :due"
-        " ORDER BY expires_at LIMIT :limit) RETURNING %1").arg(SessionRow::columns());
+        " WHERE state IN ('active', 'idle') AND expires_at <= ?1"
+        " ORDER BY expires_at LIMIT ?2) RETURNING %1").arg(SessionRow::columns());
     QList<sm::Session> expired;
     if (limit <= 0)
         return expired;
     // An explicit transaction, so a failed commit is seen before the sessions are reported.
     if (auto begun = control(QStringLiteral("BEGIN IMMEDIATE")); !begun)
         return begun.error();
-    auto updated = execute(sql, [&](QSqlQuery &query) {
-        query.bindValue(QStringLiteral(":now"), SessionRow::timestamp(now));
-        query.bindValue(QStringLiteral(":due"), SessionRow::timestamp(now));
-        query.bindValue(QStringLiteral(":limit"), limit);
+    auto updated = execute(sql, [&](SqliteStatement &statement) {
+        SessionRow::bindTimestamp(statement, 1, now); // both the update's time and the deadline
+        statement.bindInt64(2, limit);
     });
     if (!updated) {
         rollback();
         return updated.error();
     }
-    QSqlQuery *query = updated.value();
-    while (query->next())
-        expired.append(SessionRow::read(*query));
-    query->finish();
+    SqliteStatement *statement = updated.value();
+    for (;;) {
+        const auto row = statement->step();
+        if (!row) {
+            rollback();
+            return row.error();
+        }
+        if (!row.value())
+            break;
+        expired.append(SessionRow::read(*statement));
+    }
+    statement->finish();
     if (auto committed = commit(); !committed)
         return committed.error();
     return expired;
@@ -400,24 +452,20 @@ sm::Result<int> SqliteSessionStore::purgeFinal(const QDateTime &before, int limi
 {
     static const QString sql = QStringLiteral(
         "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions"
-        " WHERE state IN ('terminated', 'expired') AND last_updated < :before LIMIT :limit)");
+        " WHERE state IN ('terminated', 'expired') AND last_updated < ?1 LIMIT ?2)");
     if (limit <= 0)
         return 0;
-    auto deleted = execute(sql, [&](QSqlQuery &query) {
-        query.bindValue(QStringLiteral(":before"), SessionRow::timestamp(before));
-        query.bindValue(QStringLiteral(":limit"), limit);
+    return executeToEnd(sql, [&](SqliteStatement &statement) {
+        SessionRow::bindTimestamp(statement, 1, before);
+        statement.bindInt64(2, limit);
     });
-    if (!deleted)
-        return deleted.error();
-    return deleted.value()->numRowsAffected();
 }
 
 sm::Result<void> SqliteSessionStore::ping()
 {
-    auto pinged = execute(QStringLiteral("SELECT 1"), [](QSqlQuery &) {});
+    auto pinged = executeToEnd(QStringLiteral("SELECT 1"), [](SqliteStatement &) {});
     if (!pinged)
         return pinged.error();
-    pinged.value()->finish();
     return {};
 }
 

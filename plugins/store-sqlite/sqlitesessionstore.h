@@ -38,10 +38,12 @@ public:
 private:
     sm::Result<void> openConnection();
     sm::Result<void> configureConnection();
-    using Binder = std::function<void(QSqlQuery &)>;
-    // Runs the prepared statement for `sql` after `bind` set its values. A RETURNING or
-    // SELECT statement must be finish()ed before the transaction can commit.
-    sm::Result<QSqlQuery *> execute(const QString &sql, const Binder &bind);
+    using Binder = std::function<void(SqliteStatement &)>;
+    // The prepared statement for `sql` with the values `bind` set, ready to step(). A
+    // RETURNING or SELECT statement must be finish()ed before the transaction can commit.
+    sm::Result<SqliteStatement *> execute(const QString &sql, const Binder &bind);
+    // Runs the statement to its end and finishes it: the number of rows it changed.
+    sm::Result<int> executeToEnd(const QString &sql, const Binder &bind);
 
     // BEGIN/COMMIT/ROLLBACK and other statements without values or rows.
     sm::Result<void> control(const QString &sql);
@@ -56,7 +58,7 @@ private:
     // NotFound, or VersionConflict when the row exists with another version.
     sm::Error explainMissedUpdate(const QString &id, qint64 expectedVersion);
     // The session a RETURNING statement produced, or NotFound.
-    sm::Result<sm::Session> returnedSession(QSqlQuery *query, const QString &id);
+    sm::Result<sm::Session> returnedSession(SqliteStatement *statement, const QString &id);
 
     SqliteStoreOptions m_options;
     sm::Logger *m_logger = nullptr;

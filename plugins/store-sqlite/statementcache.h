@@ -1,10 +1,10 @@
 #pragma once
 
+#include "sqlitestatement.h"
+
 #include <sm/result.h>
 
 #include <QHash>
-#include <QSqlDatabase>
-#include <QSqlQuery>
 #include <QString>
 
 #include <memory>
@@ -15,15 +15,15 @@ namespace smsqlite {
 // parsing and planning SQL costs more than executing a single-row insert.
 class StatementCache {
 public:
-    explicit StatementCache(QSqlDatabase database);
+    explicit StatementCache(sqlite3 *database);
 
-    // The statement for `sql`, ready for bindValue()/exec(); owned by the cache. Destroy
-    // the cache before the connection is removed.
-    sm::Result<QSqlQuery *> prepared(const QString &sql);
+    // The statement for `sql`, finished and ready for binding; owned by the cache.
+    // Destroy the cache before the connection is closed.
+    sm::Result<SqliteStatement *> prepared(const QString &sql);
 
 private:
-    QSqlDatabase m_database;
-    QHash<QString, std::shared_ptr<QSqlQuery>> m_statements;
+    sqlite3 *m_database = nullptr;
+    QHash<QString, std::shared_ptr<SqliteStatement>> m_statements;
 };
 
 } // namespace smsqlite

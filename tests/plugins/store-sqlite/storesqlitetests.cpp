@@ -157,11 +157,28 @@ void StoreSqliteTests::journalIsInWalMode()
     QVERIFY(store->open().ok());
     const auto written = store->write({sm::StoreWrite{sm::StoreWrite::Kind::Insert, sampleSession("w"), 0}});
     QVERIFY(written.size() == 1 && written.first().ok());
+    QVERIFY(QFileInfo(m_dir->filePath("sessions.db-wal")).size() > 0);
+    store->close(); // the store holds the file's lock while it is open
 
     ScopedSqliteConnection raw(m_dir->filePath("sessions.db"));
     QVERIFY(raw.isOpen());
     QCOMPARE(raw.scalar("PRAGMA journal_mode").toString(), QStringLiteral("wal"));
-    QVERIFY(QFileInfo(m_dir->filePath("sessions.db-wal")).size() > 0);
+}
+
+void StoreSqliteTests::aSecondOpenerOfTheFileIsRefusedWhileTheStoreIsOpen()
+{
+    auto store = m_fixture.storeFor({{"data_dir", m_dir->path()}});
+    QVERIFY(store);
+    QVERIFY(store->open().ok());
+    auto intruder = m_fixture.storeFor({{"data_dir", m_dir->path()}});
+    QVERIFY(intruder);
+    const auto opened = intruder->open();
+    QVERIFY(!opened.ok());
+    QCOMPARE(opened.error().code, sm::ErrorCode::Unavailable);
+    QVERIFY2(opened.error().message.contains("locked"), qPrintable(opened.error().message));
+    // The owner goes on writing.
+    const auto written = store->write({sm::StoreWrite{sm::StoreWrite::Kind::Insert, sampleSession("owner"), 0}});
+    QVERIFY(written.size() == 1 && written.first().ok());
 }
 
 void StoreSqliteTests::runsOnTheThreadThatOpenedIt()

@@ -32,6 +32,7 @@ private slots:
     void configureRefusesMissingDataDir();
     void openFailsWhenTheDirectoryCannotBeCreated();
     void journalIsInWalMode();
+    void aSecondOpenerOfTheFileIsRefusedWhileTheStoreIsOpen();
     void runsOnTheThreadThatOpenedIt();
     void acknowledgedWritesSurviveAKilledProcess();
     void migratesAVersion1Database();
