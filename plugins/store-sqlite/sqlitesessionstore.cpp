@@ -173,33 +173,40 @@ void SqliteSessionStore::close()
     m_connectionName.clear();
 }
 
-sm::Result<SqliteStatement *> SqliteSessionStore::execute(const QString &sql, const Binder &bind)
+sm::Result<int> SqliteSessionStore::run(const QString &sql, const Binder &bind, const RowVisitor &visit)
 {
     if (!m_statements)
         return sm::makeError(sm::ErrorCode::Unavailable, QStringLiteral("session store is not open"));
-    auto statement = m_statements->prepared(sql);
-    if (!statement)
-        return statement;
-    bind(*statement.value());
-    return statement;
-}
-
-sm::Result<int> SqliteSessionStore::executeToEnd(const QString &sql, const Binder &bind)
-{
-    auto statement = execute(sql, bind);
-    if (!statement)
-        return statement.error();
-    SqliteStatement *run = statement.value();
+    auto prepared = m_statements->prepared(sql);
+    if (!prepared)
+        return prepared.error();
+    SqliteStatement &statement = *prepared.value();
+    bind(statement);
     for (;;) {
-        const auto row = run->step();
+        const auto row = statement.step();
         if (!row)
             return row.error();
-        if (!row.value())
+        if (!row.value() || !visit || !visit(statement))
             break;
     }
-    const int changed = run->changes();
-    run->finish();
+    const int changed = statement.changes();
+    // Ends the statement: an open one would keep the transaction from committing.
+    statement.finish();
     return changed;
+}
+
+sm::Result<sm::Session> SqliteSessionStore::runForSession(const QString &sql, const Binder &bind, const QString &id)
+{
+    std::optional<sm::Session> found;
+    const auto done = run(sql, bind, [&](const SqliteStatement &row) {
+        found = SessionRow::read(row);
+        return false;
+    });
+    if (!done)
+        return done.error();
+    if (!found)
+        return notFound(id);
+    return std::move(*found);
 }
 
 QList<sm::Result<sm::Session>> SqliteSessionStore::write(const QList<sm::StoreWrite> &writes)
@@ -232,7 +239,7 @@ QList<sm::Result<sm::Session>> SqliteSessionStore::write(const QList<sm::StoreWr
 
 sm::Result<void> SqliteSessionStore::control(const QString &sql)
 {
-    auto done = executeToEnd(sql, [](SqliteStatement &) {});
+    auto done = run(sql, [](SqliteStatement &) {});
     if (!done)
         return done.error();
     return {};
@@ -269,7 +276,7 @@ sm::Result<sm::Session> SqliteSessionStore::insert(const sm::Session &session)
     static const QString sql = QStringLiteral(
         "INSERT INTO sessions (%1) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
         " ON CONFLICT (id) DO NOTHING").arg(SessionRow::columns());
-    const auto inserted = executeToEnd(sql, [&](SqliteStatement &statement) { SessionRow::bind(statement, session); });
+    const auto inserted = run(sql, [&](SqliteStatement &statement) { SessionRow::bind(statement, session); });
     if (!inserted)
         return inserted.error();
     if (inserted.value() == 0) {
@@ -288,14 +295,11 @@ sm::Result<sm::Session> SqliteSessionStore::update(const sm::StoreWrite &write)
     constexpr int kNewVersion = SessionRow::kFirstFreeParameter;
     constexpr int kExpectedVersion = SessionRow::kFirstFreeParameter + 1;
     const sm::Session &session = write.session;
-    auto updated = execute(sql, [&](SqliteStatement &statement) {
+    auto stored = runForSession(sql, [&](SqliteStatement &statement) {
         SessionRow::bindUpdatable(statement, session);
         statement.bindInt64(kNewVersion, write.expectedVersion + 1);
         statement.bindInt64(kExpectedVersion, write.expectedVersion);
-    });
-    if (!updated)
-        return updated.error();
-    auto stored = returnedSession(updated.value(), session.id);
+    }, session.id);
     if (!stored && stored.error().code == sm::ErrorCode::NotFound)
         return explainMissedUpdate(session.id, write.expectedVersion);
     return stored;
@@ -305,62 +309,39 @@ sm::Result<sm::Session> SqliteSessionStore::touch(const sm::Session &session)
 {
     static const QString sql = QStringLiteral(
         "UPDATE sessions SET last_activity = ?7 WHERE id = ?1 RETURNING %1").arg(SessionRow::columns());
-    auto touched = execute(sql, [&](SqliteStatement &statement) {
+    return runForSession(sql, [&](SqliteStatement &statement) {
         SessionRow::bindTimestamp(statement, SessionRow::parameter(SessionRow::LastActivity), session.lastActivity);
         statement.bindText(SessionRow::parameter(SessionRow::Id), session.id);
-    });
-    if (!touched)
-        return touched.error();
-    return returnedSession(touched.value(), session.id);
+    }, session.id);
 }
 
 sm::Result<sm::Session> SqliteSessionStore::remove(const QString &id)
 {
     static const QString sql = QStringLiteral("DELETE FROM sessions WHERE id = ?1 RETURNING %1").arg(SessionRow::columns());
-    auto removed = execute(sql, [&](SqliteStatement &statement) { statement.bindText(1, id); });
-    if (!removed)
-        return removed.error();
-    return returnedSession(removed.value(), id);
+    return runForSession(sql, [&](SqliteStatement &statement) { statement.bindText(1, id); }, id);
 }
 
 sm::Error SqliteSessionStore::explainMissedUpdate(const QString &id, qint64 expectedVersion)
 {
     static const QString sql = QStringLiteral("SELECT version FROM sessions WHERE id = ?1");
-    auto found = execute(sql, [&](SqliteStatement &statement) { statement.bindText(1, id); });
-    if (!found)
-        return found.error();
-    SqliteStatement *statement = found.value();
-    const auto row = statement->step();
-    if (!row)
-        return row.error();
-    const qint64 storedVersion = row.value() ? statement->int64(0) : 0;
-    statement->finish();
-    if (!row.value())
+    std::optional<qint64> storedVersion;
+    const auto done = run(sql, [&](SqliteStatement &statement) { statement.bindText(1, id); },
+                          [&](const SqliteStatement &row) {
+                              storedVersion = row.int64(0);
+                              return false;
+                          });
+    if (!done)
+        return done.error();
+    if (!storedVersion)
         return notFound(id);
     return sm::makeError(sm::ErrorCode::VersionConflict,
-                         QStringLiteral("session %1 is at version %2, not %3").arg(id).arg(storedVersion).arg(expectedVersion));
-}
-
-sm::Result<sm::Session> SqliteSessionStore::returnedSession(SqliteStatement *statement, const QString &id)
-{
-    const auto row = statement->step();
-    if (!row)
-        return row.error();
-    const sm::Session session = row.value() ? SessionRow::read(*statement) : sm::Session();
-    // Ends the statement: an open one would keep the transaction from committing.
-    statement->finish();
-    if (!row.value())
-        return notFound(id);
-    return session;
+                         QStringLiteral("session %1 is at version %2, not %3").arg(id).arg(*storedVersion).arg(expectedVersion));
 }
 
 sm::Result<sm::Session> SqliteSessionStore::get(const QString &id)
 {
     static const QString sql = selectSessions(QStringLiteral("id = ?1"));
-    auto found = execute(sql, [&](SqliteStatement &statement) { statement.bindText(1, id); });
-    if (!found)
-        return found.error();
-    return returnedSession(found.value(), id);
+    return runForSession(sql, [&](SqliteStatement &statement) { statement.bindText(1, id); }, id);
 }
 
 sm::Result<sm::SessionPage> SqliteSessionStore::list(const sm::ListSessionsQuery &request)
@@ -373,7 +354,9 @@ sm::Result<sm::SessionPage> SqliteSessionStore::list(const sm::ListSessionsQuery
         after = *decoded;
     }
     const int limit = std::clamp(request.limit, 1, kMaxPageSize);
-    auto selected = execute(listSql(request), [&](SqliteStatement &statement) {
+    sm::SessionPage page;
+    bool hasMore = false;
+    const auto done = run(listSql(request), [&](SqliteStatement &statement) {
         if (request.userId)
             statement.bindText(1, *request.userId);
         if (request.state)
@@ -381,25 +364,14 @@ sm::Result<sm::SessionPage> SqliteSessionStore::list(const sm::ListSessionsQuery
         statement.bindInt64(3, after.createdAtMs);
         statement.bindText(4, after.id);
         statement.bindInt64(5, limit + 1); // one more tells whether a next page exists
+    }, [&](const SqliteStatement &row) {
+        hasMore = page.sessions.size() == limit;
+        if (!hasMore)
+            page.sessions.append(SessionRow::read(row));
+        return !hasMore;
     });
-    if (!selected)
-        return selected.error();
-    SqliteStatement *statement = selected.value();
-    sm::SessionPage page;
-    bool hasMore = false;
-    for (;;) {
-        const auto row = statement->step();
-        if (!row)
-            return row.error();
-        if (!row.value())
-            break;
-        if (page.sessions.size() == limit) {
-            hasMore = true;
-            break;
-        }
-        page.sessions.append(SessionRow::read(*statement));
-    }
-    statement->finish();
+    if (!done)
+        return done.error();
     if (hasMore) {
         const sm::Session &last = page.sessions.constLast();
         page.nextCursor = PageCursor{last.createdAt.toMSecsSinceEpoch(), last.id}.encode();
@@ -423,26 +395,17 @@ sm::Result<QList<sm::Session>> SqliteSessionStore::expireDue(const QDateTime &no
     // An explicit transaction, so a failed commit is seen before the sessions are reported.
     if (auto begun = control(QStringLiteral("BEGIN IMMEDIATE")); !begun)
         return begun.error();
-    auto updated = execute(sql, [&](SqliteStatement &statement) {
+    const auto done = run(sql, [&](SqliteStatement &statement) {
         SessionRow::bindTimestamp(statement, 1, now); // both the update's time and the deadline
         statement.bindInt64(2, limit);
+    }, [&](const SqliteStatement &row) {
+        expired.append(SessionRow::read(row));
+        return true;
     });
-    if (!updated) {
+    if (!done) {
         rollback();
-        return updated.error();
+        return done.error();
     }
-    SqliteStatement *statement = updated.value();
-    for (;;) {
-        const auto row = statement->step();
-        if (!row) {
-            rollback();
-            return row.error();
-        }
-        if (!row.value())
-            break;
-        expired.append(SessionRow::read(*statement));
-    }
-    statement->finish();
     if (auto committed = commit(); !committed)
         return committed.error();
     return expired;
@@ -455,7 +418,7 @@ sm::Result<int> SqliteSessionStore::purgeFinal(const QDateTime &before, int limi
         " WHERE state IN ('terminated', 'expired') AND last_updated < ?1 LIMIT ?2)");
     if (limit <= 0)
         return 0;
-    return executeToEnd(sql, [&](SqliteStatement &statement) {
+    return run(sql, [&](SqliteStatement &statement) {
         SessionRow::bindTimestamp(statement, 1, before);
         statement.bindInt64(2, limit);
     });
@@ -463,7 +426,7 @@ sm::Result<int> SqliteSessionStore::purgeFinal(const QDateTime &before, int limi
 
 sm::Result<void> SqliteSessionStore::ping()
 {
-    auto pinged = executeToEnd(QStringLiteral("SELECT 1"), [](SqliteStatement &) {});
+    auto pinged = run(QStringLiteral("SELECT 1"), [](SqliteStatement &) {});
     if (!pinged)
         return pinged.error();
     return {};

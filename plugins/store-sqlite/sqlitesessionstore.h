@@ -39,11 +39,15 @@ private:
     sm::Result<void> openConnection();
     sm::Result<void> configureConnection();
     using Binder = std::function<void(SqliteStatement &)>;
-    // The prepared statement for `sql` with the values `bind` set, ready to step(). A
-    // RETURNING or SELECT statement must be finish()ed before the transaction can commit.
-    sm::Result<SqliteStatement *> execute(const QString &sql, const Binder &bind);
-    // Runs the statement to its end and finishes it: the number of rows it changed.
-    sm::Result<int> executeToEnd(const QString &sql, const Binder &bind);
+    // Gets each row of the statement; returns false to stop reading.
+    using RowVisitor = std::function<bool(const SqliteStatement &)>;
+    // Runs the prepared statement for `sql` after `bind` set its values, hands its rows
+    // to `visit` (if any) and finishes it: the number of rows an INSERT, UPDATE or
+    // DELETE changed.
+    sm::Result<int> run(const QString &sql, const Binder &bind, const RowVisitor &visit = {});
+    // Runs a statement that selects or returns one session's row: that session, or
+    // NotFound naming `id`.
+    sm::Result<sm::Session> runForSession(const QString &sql, const Binder &bind, const QString &id);
 
     // BEGIN/COMMIT/ROLLBACK and other statements without values or rows.
     sm::Result<void> control(const QString &sql);
@@ -57,8 +61,6 @@ private:
     sm::Result<sm::Session> remove(const QString &id);
     // NotFound, or VersionConflict when the row exists with another version.
     sm::Error explainMissedUpdate(const QString &id, qint64 expectedVersion);
-    // The session a RETURNING statement produced, or NotFound.
-    sm::Result<sm::Session> returnedSession(SqliteStatement *statement, const QString &id);
 
     SqliteStoreOptions m_options;
     sm::Logger *m_logger = nullptr;
