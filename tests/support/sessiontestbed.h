@@ -30,6 +30,8 @@ public:
     sm::SessionServiceCore &service() { return *m_service; }
     sm::SessionStreamHub &streams() { return *m_streams; }
     sm::ExpirySweeper &sweeper() { return *m_sweeper; }
+    sm::StoreExecutor &storeExecutor() { return *m_store; }
+    QString dataDir() const { return m_dir.path(); }
     void advance(qint64 secs) { m_now = m_now.addSecs(secs); }
     QDateTime now() const { return m_now; }
     void sweep();

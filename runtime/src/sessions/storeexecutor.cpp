@@ -46,10 +46,16 @@ Result<void> StoreExecutor::start()
 
 void StoreExecutor::stop()
 {
+    m_stopped = true;
     if (!m_thread.isRunning())
         return;
-    QMetaObject::invokeMethod(m_storeContext, [this] { m_store->close(); }, Qt::QueuedConnection);
-    m_thread.quit();
+    // close() and quit() from the store thread, after the work queued before them:
+    // quitting from here could end the thread's loop with close() still queued, and the
+    // store would then be closed on the wrong thread by its destructor.
+    QMetaObject::invokeMethod(m_storeContext, [this] {
+        m_store->close();
+        m_thread.quit();
+    }, Qt::QueuedConnection);
     m_thread.wait();
 }
 
@@ -67,9 +73,23 @@ void StoreExecutor::setChangeHandler(std::function<void(const StoreChange &)> ha
     m_changeHandler = std::move(handler);
 }
 
+template <typename T>
+bool StoreExecutor::refuseWhenStopped(Callback<T> &done)
+{
+    if (!m_stopped)
+        return false;
+    // Answered from the event loop like every other call, never from inside the call.
+    deliver([done = std::move(done)] {
+        done(makeError(ErrorCode::Unavailable, QStringLiteral("the session store is stopped")));
+    });
+    return true;
+}
+
 template <typename T, typename Work>
 void StoreExecutor::run(Work work, Callback<T> done)
 {
+    if (refuseWhenStopped(done))
+        return;
     Job job = [work = std::move(work), done = std::move(done)](SessionStore &store) mutable -> Completion {
         return [done = std::move(done), result = work(store)]() mutable { done(std::move(result)); };
     };
@@ -133,6 +153,8 @@ void StoreExecutor::deliver(Completion answerAll)
 
 void StoreExecutor::write(StoreWrite write, Callback<Session> done)
 {
+    if (refuseWhenStopped(done))
+        return;
     QMutexLocker lock(&m_mutex);
     m_pendingWrites.append(std::move(write));
     m_pendingWriteDones.push_back(std::move(done));
@@ -187,6 +209,8 @@ void StoreExecutor::drainWrites()
 
 void StoreExecutor::get(const QString &id, Callback<Session> done)
 {
+    if (refuseWhenStopped(done))
+        return;
     QMutexLocker lock(&m_mutex);
     m_pendingGets.append(id);
     m_pendingGetDones.push_back(std::move(done));

@@ -28,7 +28,8 @@ public:
     // Starts the thread and opens the store there. Blocks until open() returns: it is
     // called once at start-up, before the runtime serves anything.
     Result<void> start();
-    // Closes the store after the work already queued, and joins the thread.
+    // Closes the store after the work already queued, and joins the thread. Calls made
+    // afterwards are answered Unavailable.
     void stop();
     // Asks the store whether it is reachable and blocks for the answer: for start-up only,
     // when a store may open before its server is there and nothing is served yet.
@@ -52,6 +53,9 @@ private:
     // Queues `work` for the store thread; `done(result)` runs back on this object's thread.
     template <typename T, typename Work>
     void run(Work work, Callback<T> done);
+    // After stop(): answers `done` with Unavailable and returns true.
+    template <typename T>
+    bool refuseWhenStopped(Callback<T> &done);
     void scheduleReads();
     void drainWrites();
     void drainReads();
@@ -63,6 +67,7 @@ private:
     const int m_maxBatch;
     QThread m_thread;
     QObject *m_storeContext = nullptr; // lives on m_thread; target of queued work
+    bool m_stopped = false;            // host thread only
 
     // Queued work, guarded by m_mutex. Writes and gets, the bulk of the traffic, are kept
     // as plain values beside their callbacks, so queueing one costs no allocation of its

@@ -307,6 +307,27 @@ private slots:
         QCOMPARE(wrong.error().code, ErrorCode::Unauthenticated);
     }
 
+    void stoppingTheStoreClosesItOnItsOwnThreadAfterTheQueuedWrites()
+    {
+        bool created = false;
+        bed->service().create(user("alice"), {}, [&](Result<CreatedSession> result) { created = result.ok(); });
+        bed->storeExecutor().stop(); // with the insert still queued
+        // SQLite folds the write-ahead log into the file and deletes it when the last
+        // connection closes: a store closed from another thread (or not at all) leaves it.
+        QVERIFY(!QFileInfo::exists(bed->dataDir() + "/sessions.db-wal"));
+        QTRY_VERIFY(created); // its answer was sent before the store closed
+    }
+
+    void callsAfterTheStoreStoppedAreAnsweredUnavailable()
+    {
+        const QString id = create(user("alice")).session.id;
+        bed->storeExecutor().stop();
+        QCOMPARE(get(user("alice"), id).error().code, ErrorCode::Unavailable);
+        UpdateSessionRequest request;
+        request.metadata = QJsonObject{{"late", true}};
+        QCOMPARE(update(user("alice"), id, request).error().code, ErrorCode::Unavailable);
+    }
+
     void requestWithoutABackEndIsUnavailable()
     {
         const QString id = create(user("alice")).session.id;
