@@ -24,14 +24,18 @@ function init(args)
       versions[id] = 1
     end
   end
-  wrk.headers["Authorization"] = "Bearer " .. token
-  wrk.headers["Content-Type"] = "application/json"
+  authorization = "Bearer " .. token
 end
 
 function request()
   nextId = nextId % #ids + 1
   local id = ids[nextId]
-  local headers = { ["If-Match"] = '"' .. versions[id] .. '"' }
+  -- wrk.format uses the headers given instead of wrk.headers, not on top of them: pass all.
+  local headers = {
+    ["Authorization"] = authorization,
+    ["Content-Type"] = "application/json",
+    ["If-Match"] = '"' .. versions[id] .. '"',
+  }
   local body = string.format('{"metadata":{"client":"wrk","n":%d}}', versions[id])
   return wrk.format("PUT", "/sessions/" .. id, headers, body)
 end

@@ -56,6 +56,28 @@ QString modifyStatement(Kind kind)
     return {};
 }
 
+// One row per element of the arrays SessionRowCodec::insertArrays() binds.
+QString insertStatement()
+{
+    QStringList arrays;
+    QStringList names;
+    for (const auto &[name, type] : SessionRowCodec::insertArrayColumns()) {
+        arrays.append(QStringLiteral("?::") + type);
+        names.append(name);
+    }
+    const auto fromMs = [](const char *column) {
+        return QStringLiteral("'epoch'::timestamptz + x.%1 * interval '1 millisecond'").arg(QLatin1String(column));
+    };
+    return QStringLiteral(
+               "INSERT INTO sessions (id, user_id, state, version, created_at, last_updated,"
+               " last_activity, absolute_expires_at, idle_timeout_secs, metadata, context, worker, token_hash)"
+               " SELECT x.id, x.user_id, x.state, x.version, %1, %2, %3, %4, x.idle_timeout_secs,"
+               " x.metadata, x.context, x.worker, x.token_hash FROM unnest(%5) AS x(%6)"
+               " ON CONFLICT (id) DO NOTHING RETURNING id")
+        .arg(fromMs("created_ms"), fromMs("last_updated_ms"), fromMs("last_activity_ms"),
+             fromMs("absolute_expires_ms"), arrays.join(QStringLiteral(", ")), names.join(QStringLiteral(", ")));
+}
+
 sm::Error notFound(const QString &id)
 {
     return sm::makeError(sm::ErrorCode::NotFound, QStringLiteral("session %1 not found").arg(id));
@@ -165,22 +187,13 @@ sm::Result<Results> BatchWriter::execute(const QList<sm::StoreWrite> &writes, co
 
 sm::Result<Results> BatchWriter::insert(const QList<const sm::StoreWrite *> &run)
 {
-    const QString sql = QStringLiteral(
-        "INSERT INTO sessions (id, user_id, state, version, created_at, last_updated,"
-        " last_activity, absolute_expires_at, idle_timeout_secs, metadata, context, worker, token_hash)"
-        " SELECT x.id, x.user_id, x.state, x.version, x.created_at, coalesce(x.last_updated, x.created_at),"
-        " x.last_activity, x.absolute_expires_at, coalesce(x.idle_timeout_secs, 0),"
-        " coalesce(x.metadata, '{}'), coalesce(x.context, '{}'), coalesce(x.worker, ''),"
-        " decode(x.token_hash, 'hex')"
-        " FROM json_to_recordset(?::json) AS x(%1)"
-        " ON CONFLICT (id) DO NOTHING RETURNING id")
-                            .arg(SessionRowCodec::recordDefinition(Kind::Insert));
-    auto query = m_connection.exec(sql, {json(SessionRowCodec::batchJson(run))});
+    static const QString sql = insertStatement();
+    auto query = m_connection.executePrepared(sql, SessionRowCodec::insertArrays(run));
     if (!query)
         return query.error();
     QSet<QString> inserted;
-    while (query->next())
-        inserted.insert(query->value(0).toString());
+    while (query.value()->next())
+        inserted.insert(query.value()->value(0).toString());
     Results results;
     results.reserve(run.size());
     for (const sm::StoreWrite *write : run) {
@@ -195,12 +208,16 @@ sm::Result<Results> BatchWriter::insert(const QList<const sm::StoreWrite *> &run
 
 sm::Result<Results> BatchWriter::modify(Kind kind, const QList<const sm::StoreWrite *> &run)
 {
-    auto query = m_connection.exec(modifyStatement(kind), {json(SessionRowCodec::batchJson(run))});
+    static const QString statements[] = {{}, modifyStatement(Kind::Update), modifyStatement(Kind::Touch),
+                                         modifyStatement(Kind::Delete)};
+    static_assert(int(Kind::Insert) == 0 && int(Kind::Update) == 1 && int(Kind::Touch) == 2
+                  && int(Kind::Delete) == 3);
+    auto query = m_connection.executePrepared(statements[int(kind)], {json(SessionRowCodec::batchJson(run))});
     if (!query)
         return query.error();
     QHash<QString, sm::Session> changed;
-    while (query->next()) {
-        sm::Session session = SessionRowCodec::readSession(query.value());
+    while (query.value()->next()) {
+        sm::Session session = SessionRowCodec::readSession(*query.value());
         changed.insert(session.id, std::move(session));
     }
     if (changed.size() == run.size() || kind != Kind::Update) {

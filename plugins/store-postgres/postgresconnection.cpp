@@ -58,6 +58,7 @@ PostgresConnection::PostgresConnection(ConnectionConfig config, QString connecti
 
 PostgresConnection::~PostgresConnection()
 {
+    m_prepared.clear();
     {
         QSqlDatabase db = database();
         db.close();
@@ -101,8 +102,26 @@ sm::Result<QSqlQuery> PostgresConnection::exec(const QString &sql, const QVarian
     return query;
 }
 
-// QPSQL's prepared statements cost a PREPARE, an EXECUTE and a DEALLOCATE round trip each;
-// the driver's own escaping (PQescapeStringConn) inlines the values in one.
+sm::Result<QSqlQuery *> PostgresConnection::executePrepared(const QString &sql, const QVariantList &binds)
+{
+    auto found = m_prepared.find(sql);
+    if (found == m_prepared.end()) {
+        auto query = std::make_unique<QSqlQuery>(database());
+        query->setForwardOnly(true);
+        if (!query->prepare(sql))
+            return failure(query->lastError(), QStringLiteral("PREPARE"));
+        found = m_prepared.emplace(sql, std::move(query)).first;
+    }
+    QSqlQuery &query = *found->second;
+    for (qsizetype i = 0; i < binds.size(); ++i)
+        query.bindValue(int(i), binds.at(i));
+    if (!query.exec())
+        return failure(query.lastError(), QStringLiteral("query"));
+    return &query;
+}
+
+// QPSQL's prepared statements cost a PREPARE, an EXECUTE and a DEALLOCATE round trip each
+// when used once; the driver's own escaping (PQescapeStringConn) inlines the values in one.
 QString PostgresConnection::withLiterals(const QString &sql, const QVariantList &binds) const
 {
     const QSqlDriver *driver = database().driver();

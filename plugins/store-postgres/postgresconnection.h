@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <unordered_map>
 
 class QSqlError;
 
@@ -34,6 +35,11 @@ public:
     // Runs `sql` with its `?` placeholders (outside quotes) replaced by the values, as
     // escaped literals; one round trip. Several ;-separated statements are allowed.
     sm::Result<QSqlQuery> exec(const QString &sql, const QVariantList &binds = {});
+    // The same for a statement this connection runs over and over: it is prepared on first
+    // use (PREPARE, one round trip) and executed with the values after that (EXECUTE, one
+    // round trip), so the server parses, analyses and plans it once per connection, not per
+    // call. The query stays valid until the next executePrepared() of the same `sql`.
+    sm::Result<QSqlQuery *> executePrepared(const QString &sql, const QVariantList &binds);
 
     sm::Result<void> begin();
     sm::Result<void> commit();
@@ -58,6 +64,8 @@ private:
 
     ConnectionConfig m_config;
     QString m_connectionName;
+    // By SQL text; destroyed before the connection is removed.
+    std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_prepared;
     bool m_broken = false;
 };
 

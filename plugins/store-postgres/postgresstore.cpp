@@ -104,14 +104,14 @@ sm::Result<sm::Session> PostgresStore::get(const QString &id)
     auto live = connection();
     if (!live)
         return live.error();
-    auto query = live.value()->exec(
-        QStringLiteral("SELECT %1 FROM sessions WHERE id = ?").arg(SessionRowCodec::columns()), {id});
+    static const QString sql = QStringLiteral("SELECT %1 FROM sessions WHERE id = ?").arg(SessionRowCodec::columns());
+    auto query = live.value()->executePrepared(sql, {id});
     forgetBrokenConnection();
     if (!query)
         return query.error();
-    if (!query->next())
+    if (!query.value()->next())
         return sm::makeError(sm::ErrorCode::NotFound, QStringLiteral("session %1 not found").arg(id));
-    return SessionRowCodec::readSession(query.value());
+    return SessionRowCodec::readSession(*query.value());
 }
 
 sm::Result<sm::SessionPage> PostgresStore::list(const sm::ListSessionsQuery &query)

@@ -38,21 +38,7 @@ QJsonObject recordFor(const sm::StoreWrite &write)
     const sm::Session &s = write.session;
     switch (write.kind) {
     case sm::StoreWrite::Kind::Insert:
-        return QJsonObject{
-            {"id", s.id},
-            {"user_id", s.userId},
-            {"state", QLatin1String(sm::sessionStateName(s.state))},
-            {"version", s.version},
-            {"created_at", timestampJson(s.createdAt)},
-            {"last_updated", timestampJson(s.lastUpdated)},
-            {"last_activity", timestampJson(s.lastActivity)},
-            {"absolute_expires_at", timestampJson(s.absoluteExpiresAt)},
-            {"idle_timeout_secs", s.idleTimeoutSecs},
-            {"metadata", s.metadata},
-            {"context", s.context},
-            {"worker", s.worker},
-            {"token_hash", s.tokenHash.isEmpty() ? QJsonValue() : QString::fromLatin1(s.tokenHash.toHex())},
-        };
+        break; // inserts travel as arrays (insertArrays)
     case sm::StoreWrite::Kind::Update:
         return QJsonObject{
             {"id", s.id},
@@ -70,6 +56,44 @@ QJsonObject recordFor(const sm::StoreWrite &write)
     }
     return {};
 }
+
+// Builds one PostgreSQL array literal ({"a","b",NULL}) element by element.
+class ArrayLiteral {
+public:
+    explicit ArrayLiteral(qsizetype elements) { m_text.reserve(elements * 24 + 2); }
+
+    void append(QStringView element)
+    {
+        m_text.append(m_text.isEmpty() ? u'{' : u',');
+        m_text.append(u'"');
+        for (const QChar c : element) {
+            if (c == u'"' || c == u'\\')
+                m_text.append(u'\\');
+            m_text.append(c);
+        }
+        m_text.append(u'"');
+    }
+    void append(qint64 number) { append(QString::number(number)); }
+    void appendNull() { m_text.append(m_text.isEmpty() ? QStringLiteral("{NULL") : QStringLiteral(",NULL")); }
+    void appendEpochMs(const QDateTime &time)
+    {
+        if (time.isValid())
+            append(time.toMSecsSinceEpoch());
+        else
+            appendNull();
+    }
+    void appendObject(const QJsonObject &object)
+    {
+        // An empty object needs no JSON writer.
+        append(object.isEmpty() ? QStringLiteral("{}")
+                                : QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
+    }
+
+    QString take() { return m_text.isEmpty() ? QStringLiteral("{}") : std::move(m_text.append(u'}')); }
+
+private:
+    QString m_text;
+};
 
 } // namespace
 
@@ -103,6 +127,49 @@ sm::Session SessionRowCodec::readSession(const QSqlQuery &query)
     return s;
 }
 
+const QList<std::pair<QString, QString>> &SessionRowCodec::insertArrayColumns()
+{
+    static const QList<std::pair<QString, QString>> columns{
+        {"id", "text[]"},           {"user_id", "text[]"},
+        {"state", "text[]"},        {"version", "bigint[]"},
+        {"created_ms", "bigint[]"}, {"last_updated_ms", "bigint[]"},
+        {"last_activity_ms", "bigint[]"}, {"absolute_expires_ms", "bigint[]"},
+        {"idle_timeout_secs", "bigint[]"}, {"metadata", "jsonb[]"},
+        {"context", "jsonb[]"},     {"worker", "text[]"},
+        {"token_hash", "bytea[]"},
+    };
+    return columns;
+}
+
+QVariantList SessionRowCodec::insertArrays(const QList<const sm::StoreWrite *> &writes)
+{
+    const qsizetype n = writes.size();
+    ArrayLiteral id(n), user(n), state(n), version(n), created(n), updated(n), activity(n), expires(n), idle(n),
+        metadata(n), context(n), worker(n), tokenHash(n);
+    for (const sm::StoreWrite *write : writes) {
+        const sm::Session &s = write->session;
+        id.append(s.id);
+        user.append(s.userId);
+        state.append(QString::fromLatin1(sm::sessionStateName(s.state)));
+        version.append(s.version);
+        created.appendEpochMs(s.createdAt);
+        updated.appendEpochMs(s.lastUpdated.isValid() ? s.lastUpdated : s.createdAt);
+        activity.appendEpochMs(s.lastActivity);
+        expires.appendEpochMs(s.absoluteExpiresAt);
+        idle.append(s.idleTimeoutSecs);
+        metadata.appendObject(s.metadata);
+        context.appendObject(s.context);
+        worker.append(s.worker);
+        if (s.tokenHash.isEmpty())
+            tokenHash.appendNull();
+        else
+            tokenHash.append(QString::fromLatin1("\\x" + s.tokenHash.toHex()));
+    }
+    return {id.take(),      user.take(),    state.take(),    version.take(), created.take(),
+            updated.take(), activity.take(), expires.take(), idle.take(),    metadata.take(),
+            context.take(), worker.take(),  tokenHash.take()};
+}
+
 QByteArray SessionRowCodec::batchJson(const QList<const sm::StoreWrite *> &writes)
 {
     QJsonArray rows;
@@ -115,10 +182,7 @@ QString SessionRowCodec::recordDefinition(sm::StoreWrite::Kind kind)
 {
     switch (kind) {
     case sm::StoreWrite::Kind::Insert:
-        return QStringLiteral(
-            "id text, user_id text, state text, version bigint, created_at timestamptz,"
-            " last_updated timestamptz, last_activity timestamptz, absolute_expires_at timestamptz,"
-            " idle_timeout_secs bigint, metadata jsonb, context jsonb, worker text, token_hash text");
+        break; // inserts travel as arrays (insertArrays)
     case sm::StoreWrite::Kind::Update:
         return QStringLiteral(
             "id text, expected_version bigint, state text, metadata jsonb, context jsonb,"

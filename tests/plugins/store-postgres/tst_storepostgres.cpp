@@ -8,6 +8,7 @@
 #include "schemamigrator.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QProcess>
 #include <QScopeGuard>
 #include <QSet>
@@ -73,6 +74,7 @@ private slots:
     void changeThroughOneStoreReachesTheOtherWithin100ms();
     void twoProcessesRacingUpdatesLoseNoUpdate();
     void storesExpiringConcurrentlyExpireEachSessionOnce();
+    void batchInsertKeepsQuotesBackslashesAndBracesInEveryTextField();
     void batchInsertThroughput();
 
 private:
@@ -412,6 +414,41 @@ void TestStorePostgres::storesExpiringConcurrentlyExpireEachSessionOnce()
     QCOMPARE(QSet<QString>(all.begin(), all.end()).size(), kSessions);
     QCOMPARE(m_bed.scalar(database, "SELECT count(*) FROM sessions WHERE state = 'expired' AND version = 2").toInt(),
              kSessions);
+}
+
+// Inserts travel as PostgreSQL array literals: every character those and SQL literals give
+// a meaning to must come back as it went in.
+void TestStorePostgres::batchInsertKeepsQuotesBackslashesAndBracesInEveryTextField()
+{
+    auto store = openStore(m_bed.freshDatabaseName("escaping"));
+    QVERIFY(store);
+    const QString awkward = QStringLiteral("a\"b\\c'd,e{f}g NULL \\x00 ü\n");
+    QList<sm::StoreWrite> batch;
+    for (const QString &id : {QStringLiteral("plain"), QStringLiteral("it's \"odd\" {1,2}")}) {
+        sm::Session session = testSession(id, awkward);
+        session.worker = QStringLiteral("NULL");
+        session.metadata = {{"text", awkward}, {awkward, QJsonArray{awkward, 1}}};
+        session.context = {{"nested", QJsonObject{{"quote", "\""}}}};
+        batch.append(insertOf(session));
+    }
+    batch[0].session.tokenHash.clear();
+    batch[0].session.lastActivity = QDateTime();
+
+    for (const auto &result : store->write(batch))
+        VERIFY_OK(result);
+
+    for (const sm::StoreWrite &write : std::as_const(batch)) {
+        const auto stored = store->get(write.session.id);
+        VERIFY_OK(stored);
+        QCOMPARE(stored->id, write.session.id);
+        QCOMPARE(stored->userId, awkward);
+        QCOMPARE(stored->worker, QStringLiteral("NULL"));
+        QCOMPARE(stored->metadata, write.session.metadata);
+        QCOMPARE(stored->context, write.session.context);
+        QCOMPARE(stored->tokenHash, write.session.tokenHash);
+        QCOMPARE(stored->lastActivity, write.session.lastActivity);
+        QCOMPARE(stored->createdAt, write.session.createdAt);
+    }
 }
 
 void TestStorePostgres::batchInsertThroughput()
