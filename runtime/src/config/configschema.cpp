@@ -76,6 +76,11 @@ constexpr HostKeySpec kHostKeys[] = {
      .type = ConfigType::Int, .defaultText = "5000",
      .description = "A worker request unanswered after this answers 503 (ms)", .min = 10,
      .max = 600000},
+    {.name = "worker_idle_timeout", .envName = "SM_WORKER_IDLE_TIMEOUT",
+     .type = ConfigType::Duration, .defaultText = "300",
+     .description = "A session's back-end without requests or open streams for this long is "
+                    "parked to a snapshot and restored on its next request (s); 0 = never",
+     .min = 0},
     {.name = "jwt_secret", .envName = "SM_JWT_SECRET", .type = ConfigType::String,
      .defaultText = "",
      .description = "HS256 secret, ≥ 32 bytes; empty = generated into <data_dir>/jwt-secret",

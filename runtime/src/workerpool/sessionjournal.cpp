@@ -46,10 +46,10 @@ QList<SessionJournal::HeldEvent> SessionJournal::recordReleased(const QByteArray
     return complete(opSeq);
 }
 
-void SessionJournal::dropHeld()
+qsizetype SessionJournal::dropHeld()
 {
-    m_held.clear();
     m_heldSnapshots.clear();
+    return std::exchange(m_held, {}).size();
 }
 
 worker::v1::Assign SessionJournal::assignMessage(const QString &sessionId, quint64 seed) const

@@ -45,8 +45,8 @@ public:
     QList<HeldEvent> recordSnapshot(const QByteArray &snapshot, quint64 opSeq, bool requestsUnanswered);
     // The worker gave the session up with its final state (drain, idle): nothing to replay.
     QList<HeldEvent> recordReleased(const QByteArray &snapshot, quint64 opSeq);
-    // The worker died: whatever it had not completed is forgotten.
-    void dropHeld();
+    // The worker died: whatever it had not completed is forgotten. The number of events dropped.
+    qsizetype dropHeld();
 
     // What a worker needs to continue exactly where the stream stands.
     worker::v1::Assign assignMessage(const QString &sessionId, quint64 seed) const;

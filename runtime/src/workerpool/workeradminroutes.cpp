@@ -70,7 +70,8 @@ QJsonObject poolJson(const WorkerPool &pool)
                        {"local_count", pool.localWorkerCount()},
                        {"sessions", pool.sessionCount()},
                        {"failovers_total", qint64(pool.failoversTotal())},
-                       {"moved_sessions_total", qint64(pool.movedSessionsTotal())}};
+                       {"moved_sessions_total", qint64(pool.movedSessionsTotal())},
+                       {"parked_total", qint64(pool.parkedTotal())}};
 }
 
 Result<int> parseCount(const QByteArray &body)

@@ -120,8 +120,11 @@ public:
         }
         auto message = std::make_shared<const v1::WorkerMessage>(std::move(m_incoming));
         m_incoming.Clear();
-        StartRead(&m_incoming);
+        // Posted before the next read starts: that read may complete on another gRPC thread
+        // at once, and posting after it would let its message overtake this one (seen:
+        // replies journaled out of op_seq order, sessions then refused on failover).
         m_bridge->post([message](WorkerConnection *connection) { connection->deliver(message); });
+        StartRead(&m_incoming);
     }
 
     void OnWriteDone(bool ok) override

@@ -18,7 +18,9 @@ public:
     // Moves the worker's sessions to the others (each drained and handed over), then keeps
     // it out of the ring. NotFound for an unknown id.
     virtual Result<void> drain(const QString &workerId) = 0;
-    // Stops the worker (its sessions move as on a crash) and starts it again.
+    // Hands the worker's sessions over to the others (as drain does), then stops it and
+    // starts it again (a remote one: reconnects); once live it takes its share back. A
+    // worker that is not up is simply started again.
     virtual Result<void> restart(const QString &workerId) = 0;
 };
 

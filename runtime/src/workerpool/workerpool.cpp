@@ -64,6 +64,7 @@ struct WorkerPool::Worker {
     WorkerStatus::State state = WorkerStatus::State::Starting;
     bool retiring = false; // scaled away: stopped once its sessions have moved
     bool drained = false;  // kept out of the ring on an operator's request
+    bool restarting = false; // an operator's restart: stopped once its sessions are handed over
     std::unique_ptr<LocalWorker> process;
     std::unique_ptr<WorkerConnection> connection;
     std::unique_ptr<WorkerStats> stats;
@@ -114,7 +115,7 @@ WorkerPool::WorkerPool(Options options, StreamHub &streams, Logger &logger, Metr
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &WorkerPool::checkHeartbeats);
     m_expiryTimer.setInterval(std::clamp(m_options.requestTimeoutMs / 4, 10, 250));
     connect(&m_expiryTimer, &QTimer::timeout, this, &WorkerPool::expireCalls);
-    m_idleTimer.setInterval(int(std::clamp<qint64>(m_options.idleTimeoutMs / 4, 1000, 60000)));
+    m_idleTimer.setInterval(int(std::clamp<qint64>(m_options.idleTimeoutMs / 4, 250, 60000)));
     connect(&m_idleTimer, &QTimer::timeout, this, &WorkerPool::deactivateIdle);
 }
 
@@ -227,6 +228,10 @@ void WorkerPool::onWorkerLost(const QString &workerId, const QString &reason)
     Worker &worker = *found->second;
     const bool wasUp = worker.liveSinceMs > 0 && worker.state != WorkerStatus::State::Starting;
     worker.state = WorkerStatus::State::Dead;
+    if (worker.restarting) { // the loss did what the operator asked for
+        worker.restarting = false;
+        worker.drained = false;
+    }
     if (worker.connection) {
         worker.connection->disconnect(this);
         worker.connection->close();
@@ -242,11 +247,12 @@ void WorkerPool::onWorkerLost(const QString &workerId, const QString &reason)
     worker.liveSinceMs = 0;
 
     QStringList orphans;
+    qsizetype droppedEvents = 0;
     for (auto &[id, session] : m_sessions) {
         if (session.worker != workerId || session.phase == PoolSession::Phase::Parked)
             continue;
         // Unanswered requests were not acknowledged: they go first on the next worker.
-        session.journal.dropHeld();
+        droppedEvents += session.journal.dropHeld();
         for (auto call = session.inFlight.rbegin(); call != session.inFlight.rend(); ++call) {
             if (m_calls.at(*call).answered)
                 m_calls.erase(*call); // its caller already had a 503
@@ -265,6 +271,9 @@ void WorkerPool::onWorkerLost(const QString &workerId, const QString &reason)
         ++m_failovers;
         m_failoverCounter.increment();
     }
+    if (droppedEvents > 0) // never published: their operations run again on the next worker
+        m_logger.info("events of incomplete operations dropped",
+                      {{"worker", workerId}, {"events", qint64(droppedEvents)}});
     updateRing();
     for (const QString &id : std::as_const(orphans)) {
         auto session = m_sessions.find(id);
@@ -318,10 +327,22 @@ void WorkerPool::scheduleRelaunch(Worker &worker)
     });
 }
 
-void WorkerPool::retireIfEmpty(Worker &worker)
+// A worker scaled away (retiring) or restarted by an operator is stopped once its last
+// session has been handed over. A restarting one then comes back through its loss handling
+// (relaunch, or reconnect for a remote one), which gives it back its share of the ring.
+void WorkerPool::stopIfEmpty(Worker &worker)
 {
-    if (!worker.retiring || worker.state == WorkerStatus::State::Dead || sessionsOn(worker.id) > 0)
+    const bool leaving = worker.retiring || worker.restarting;
+    if (!leaving || worker.state == WorkerStatus::State::Dead || sessionsOn(worker.id) > 0)
         return;
+    if (worker.restarting) {
+        worker.relaunchAttempt = 0;
+        const QString id = worker.id;
+        // Not from inside updateRing()'s walk over the workers.
+        QMetaObject::invokeMethod(this, [this, id] { onWorkerLost(id, QStringLiteral("restart requested")); },
+                                  Qt::QueuedConnection);
+        return;
+    }
     worker.state = WorkerStatus::State::Dead;
     if (worker.connection) {
         worker.connection->disconnect(this);
@@ -381,7 +402,7 @@ void WorkerPool::updateRing()
             place(session);
     }
     for (auto &[id, worker] : m_workers)
-        retireIfEmpty(*worker);
+        stopIfEmpty(*worker);
 }
 
 int WorkerPool::sessionsOn(const QString &workerId) const
@@ -484,7 +505,7 @@ void WorkerPool::onReleased(const QString &workerId, const v1::Released &release
     if (session->intent == ReleaseIntent::Move || !session->waiting.empty())
         place(*session);
     if (auto worker = m_workers.find(workerId); worker != m_workers.end())
-        retireIfEmpty(*worker->second);
+        stopIfEmpty(*worker->second);
 }
 
 void WorkerPool::publish(const PoolSession &session, const QList<SessionJournal::HeldEvent> &events)
@@ -579,6 +600,11 @@ void WorkerPool::deactivateIdle()
         if (session.phase != PoolSession::Phase::Active || session.lastUsedMs >= cutoff
             || !session.waiting.empty() || !session.inFlight.empty())
             continue;
+        if (m_options.isWatched && m_options.isWatched(id)) {
+            session.lastUsedMs = m_clock.elapsed();
+            continue;
+        }
+        ++m_parked;
         m_router.forget(id);
         releaseFrom(session, ReleaseIntent::Idle);
     }
@@ -633,7 +659,7 @@ void WorkerPool::release(const QString &sessionId)
     m_router.forget(sessionId);
     m_sessions.erase(found);
     if (auto worker = m_workers.find(workerId); worker != m_workers.end())
-        retireIfEmpty(*worker->second);
+        stopIfEmpty(*worker->second);
 }
 
 bool WorkerPool::isAvailable() const
@@ -724,8 +750,16 @@ Result<void> WorkerPool::restart(const QString &workerId)
     if (found == m_workers.end())
         return makeError(ErrorCode::NotFound, QStringLiteral("no worker %1").arg(workerId));
     Worker &worker = *found->second;
-    worker.drained = false;
+    if (worker.retiring)
+        return makeError(ErrorCode::IllegalTransition, QStringLiteral("worker %1 is being removed").arg(workerId));
     worker.relaunchAttempt = 0;
+    if (worker.isConnected()) { // hand its sessions over first, as a drain does
+        worker.restarting = true;
+        worker.state = WorkerStatus::State::Draining;
+        updateRing();
+        return {};
+    }
+    worker.drained = false;
     if (worker.process)
         worker.process->kill(); // its exit moves the sessions and relaunches it
     else

@@ -39,6 +39,10 @@ class WorkerStats;
 // are respawned with exponential backoff under the same id, so the ring gives a respawned
 // worker back exactly its share; those sessions move by drain and hand-over: new requests
 // wait, Release, Released snapshot, Assign on the new worker, then the waiting requests.
+// An operator's drain and restart (WorkerDirectory) and scaling down use the same hand-over;
+// a restarted worker is stopped only once it holds no session. A session idle for
+// `idleTimeoutMs` is parked the same way (Release, final snapshot) and assigned again from
+// that snapshot by its next request.
 // Host thread only.
 class WorkerPool : public QObject, public BackendDispatcher, public WorkerDirectory {
     Q_OBJECT
@@ -58,7 +62,11 @@ public:
         double loadFactor = 1.25;
         int snapshotIntervalMs = 1000;
         int requestTimeoutMs = 5000;
-        qint64 idleTimeoutMs = 0;         // 0 = never deactivate
+        // A session's back-end is parked (released with a final snapshot, restored on its
+        // next request) after this long without requests, unless `isWatched` says a stream
+        // of it is open: its market data is what its watchers came for. 0 = never.
+        qint64 idleTimeoutMs = 0;
+        std::function<bool(const QString &sessionId)> isWatched;
         int maxWaitingPerSession = 1024;  // requests queued while a session moves; beyond: 503
     };
 
@@ -91,6 +99,8 @@ public:
     int sessionCount() const { return int(m_sessions.size()); }
     // The worker holding the session's back-end now; empty while it is parked.
     QString workerOf(const QString &sessionId) const;
+    // Sessions parked for being idle since start (their back-ends released to a snapshot).
+    quint64 parkedTotal() const { return m_parked; }
 
 private:
     struct Worker;
@@ -107,7 +117,7 @@ private:
     void loseLater(const QString &workerId);
     void discardProcess(Worker &worker);
     void scheduleRelaunch(Worker &worker);
-    void retireIfEmpty(Worker &worker);
+    void stopIfEmpty(Worker &worker);
     void checkHeartbeats();
     Worker *liveWorker(const QString &id) const;
     QStringList ringMembers() const;
@@ -155,6 +165,7 @@ private:
     bool m_accepting = true;
     quint64 m_failovers = 0;
     quint64 m_moves = 0;
+    quint64 m_parked = 0;
     Counter &m_failoverCounter;
     Counter &m_moveCounter;
 };

@@ -57,6 +57,12 @@ void AttachReactor::send(WorkerMessage &&message)
         writeFrontOrFinish(lock);
 }
 
+bool AttachReactor::allWritten()
+{
+    std::lock_guard lock(m_mutex);
+    return m_queue.empty() && !m_writing;
+}
+
 void AttachReactor::finish(const grpc::Status &status)
 {
     std::unique_lock lock(m_mutex);

@@ -37,6 +37,8 @@ public:
 
     // Queues a message; dropped once the stream is finishing.
     void send(worker::v1::WorkerMessage &&message);
+    // Whether every message queued so far has been written (for a test hook).
+    bool allWritten();
     // Ends the stream with `status` once the messages already queued are written (the
     // first call wins). Any thread.
     void finish(const grpc::Status &status);

@@ -166,7 +166,10 @@ void RuntimeLink::request(const Request &request)
         return m_stream.send(errorReply(request, "bad_request", QStringLiteral("request body is not a JSON object: %1").arg(why)));
     }
     HostedSession &session = *found->second;
+    m_midOperationCrash.requestStarted();
+    m_inRequest = true;
     const Result<QJsonObject> result = session.handle(body.object());
+    m_inRequest = false;
 
     WorkerMessage out;
     Reply *reply = out.mutable_reply();
@@ -226,6 +229,8 @@ HostedSession::EventHandler RuntimeLink::eventHandler(const std::string &session
         setBytes(event->mutable_type(), type);
         setBytes(event->mutable_data_json(), QJsonDocument(data).toJson(QJsonDocument::Compact));
         event->set_last_of_op(lastOfOp);
+        if (m_inRequest && m_midOperationCrash.armed())
+            m_midOperationCrash.beforeRequestEvent(lastOfOp, m_stream);
         m_stream.send(std::move(out));
     };
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "workerprocess/hostedsession.h"
+#include "workerprocess/midoperationcrash.h"
 #include "workerprocess/workertotals.h"
 
 #include "worker.pb.h"
@@ -64,6 +65,8 @@ private:
     bool m_helloSeen = false;
     QTimer m_snapshotTimer;
     std::unordered_map<QString, std::unique_ptr<HostedSession>> m_sessions;
+    bool m_inRequest = false;
+    MidOperationCrash m_midOperationCrash; // a test hook, see its header
 };
 
 } // namespace sm

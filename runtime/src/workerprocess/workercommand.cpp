@@ -41,7 +41,10 @@ Result<void> WorkerCommand::run(Bootstrap &bootstrap, const Options &options)
     MetricsRegistry metrics;
     // A worker has no session service, stream hub, HTTP listener or authenticator: back-end
     // plugins must not reach for them.
-    const PluginHostContext::Services services{.config = &bootstrap.config(), .log = &bootstrap.log(), .metrics = &metrics};
+    PluginHostContext::Services services;
+    services.config = &bootstrap.config();
+    services.log = &bootstrap.log();
+    services.metrics = &metrics;
     PluginManager &plugins = bootstrap.plugins();
     plugins.setHostContextFactory([&services](const PluginSpec &spec) {
         return std::make_unique<PluginHostContext>(spec.id(), services);

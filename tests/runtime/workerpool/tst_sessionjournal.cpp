@@ -81,7 +81,7 @@ void TestSessionJournal::heldEventsAndSnapshotsAreDroppedWhenTheWorkerDies()
     journal.recordSnapshot("state@1", 1, false);
     QVERIFY(journal.recordEvent(2, "order.ack", "{}", true, true).isEmpty());
     journal.recordSnapshot("state@2", 2, true); // contains the unanswered order
-    journal.dropHeld();
+    QCOMPARE(journal.dropHeld(), 1);
     const auto assign = journal.assignMessage("s1", 7);
     QCOMPARE(assign.snapshot(), std::string("state@1"));
     QCOMPARE(assign.journal_size(), 0);
@@ -126,7 +126,7 @@ void TestSessionJournal::deathMidTickDropsItsEventsAndResumesAtTheLastCompleteOp
     QCOMPARE(journal.recordEvent(2, "market.quote", "{}", true, false).size(), 1);
     QVERIFY(journal.recordEvent(3, "market.quote", "x", false, false).isEmpty());
     QVERIFY(journal.recordEvent(3, "market.quote", "y", false, false).isEmpty());
-    journal.dropHeld(); // killed before tick 3's last event
+    QCOMPARE(journal.dropHeld(), 2); // killed before tick 3's last event
     QVERIFY(!journal.hasHeld());
     const auto assign = journal.assignMessage("s1", 7);
     QCOMPARE(assign.resume_op_seq(), quint64(2)); // the new worker runs tick 3 live, all of it
