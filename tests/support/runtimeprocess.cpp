@@ -120,6 +120,15 @@ int RuntimeProcess::stop()
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
 }
 
+int RuntimeProcess::waitForExit(int timeoutMs)
+{
+    const bool exited = m_process.state() == QProcess::NotRunning || m_process.waitForFinished(timeoutMs);
+    readOutput();
+    if (!exited)
+        return -1;
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
 void RuntimeProcess::kill()
 {
     m_process.kill();

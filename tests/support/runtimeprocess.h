@@ -22,6 +22,7 @@ public:
     // returns false; output() tells why.
     bool start(int timeoutMs = 20000);
     quint16 httpPort() const { return m_port; }
+    qint64 processId() const { return m_process.processId(); }
     QUrl url(const QString &pathAndQuery) const;
     QString dataDir() const { return m_dataDir.path(); }
     // A JWT from `session-manager token` with the same data dir and settings.
@@ -29,6 +30,9 @@ public:
     QByteArray output() const;
     // SIGTERM, then waits; the exit code (or -1 if it had to be killed).
     int stop();
+    // Waits for the process to exit by itself (no signal); its exit code, or -1 if it
+    // crashed or is still running after `timeoutMs`.
+    int waitForExit(int timeoutMs);
     void kill();
 
     static QString binary();
