@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # gRPC load (issue 6): starts session-manager with a fresh data dir, in-process back-end,
-# a service API key, then runs bench_grpc against it (unary pairs, then StreamEvents fan-out
-# fed by REST publishes). Server CPU comes from /proc/<pid>/stat.
+# a service API key, then runs bench_grpc against it: gRPC unary pairs, the same pairs over
+# REST, StreamEvents fan-out and SSE fan-out, both fed by REST publishes (see the options at
+# the top of bench_grpc.cpp). Server CPU comes from /proc/<pid>/stat.
 #
-#   bench/grpc/run.sh [build dir] [extra bench_grpc options, e.g. --rate 200 --streams 2000]
+#   bench/grpc/run.sh [build dir] [bench_grpc options, e.g. --rate 0 --publishers 4 --max-batch 64]
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"

@@ -4,6 +4,7 @@
 #include "grpcerrors.h"
 #include "hostthread.h"
 #include "outboundqueue.h"
+#include "protomapping.h"
 #include "streamregistry.h"
 
 #include <grpcpp/server_context.h>
@@ -11,11 +12,11 @@
 namespace smgrpc {
 
 ConnectReactor::ConnectReactor(grpc::CallbackServerContext *context, HostThread &host,
-                               StreamRegistry &registry, int maxQueue, bool stopping)
+                               StreamRegistry &registry, int maxQueue, WriteKicker &kicker, bool stopping)
     : m_context(context)
     , m_host(host)
     , m_registry(registry)
-    , m_queue(std::make_shared<OutboundQueue>(static_cast<StreamWriter *>(this), maxQueue))
+    , m_queue(std::make_shared<OutboundQueue>(static_cast<StreamWriter *>(this), maxQueue, &kicker))
 {
     if (stopping) {
         m_queue->finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
@@ -61,6 +62,14 @@ void ConnectReactor::OnDone()
 void ConnectReactor::startWrite(const google::protobuf::Message &message)
 {
     StartWrite(static_cast<const sm::v1::ConnectResponse *>(&message));
+}
+
+void ConnectReactor::startEventsWrite(const std::vector<const sm::Event *> &events)
+{
+    sm::v1::Event *event = m_events.mutable_event();
+    event->Clear();
+    ProtoMapping::toProto(events, event);
+    StartWrite(&m_events);
 }
 
 void ConnectReactor::finishCall(const grpc::Status &status)

@@ -17,6 +17,7 @@ namespace smgrpc {
 class HostThread;
 class OutboundQueue;
 class StreamRegistry;
+class WriteKicker;
 
 // Connect on gRPC's threads: every message read goes to the host thread in order (where
 // a StreamConnection answers it), the client's half-close too; writes come from the
@@ -25,7 +26,7 @@ class ConnectReactor : public grpc::ServerBidiReactor<sm::v1::ConnectRequest, sm
                        private StreamWriter {
 public:
     ConnectReactor(grpc::CallbackServerContext *context, HostThread &host, StreamRegistry &registry,
-                   int maxQueue, bool stopping);
+                   int maxQueue, WriteKicker &kicker, bool stopping);
 
     void OnReadDone(bool ok) override;
     void OnWriteDone(bool ok) override;
@@ -34,6 +35,7 @@ public:
 
 private:
     void startWrite(const google::protobuf::Message &message) override;
+    void startEventsWrite(const std::vector<const sm::Event *> &events) override;
     void finishCall(const grpc::Status &status) override;
 
     grpc::CallbackServerContext *m_context;
@@ -41,6 +43,7 @@ private:
     StreamRegistry &m_registry;
     std::shared_ptr<OutboundQueue> m_queue;
     sm::v1::ConnectRequest m_incoming;
+    sm::v1::ConnectResponse m_events; // the events write in flight; reused, so its buffers are too
 };
 
 } // namespace smgrpc

@@ -4,6 +4,7 @@
 #include "grpcerrors.h"
 #include "hostthread.h"
 #include "outboundqueue.h"
+#include "protomapping.h"
 #include "streamregistry.h"
 
 #include <grpcpp/server_context.h>
@@ -12,11 +13,11 @@ namespace smgrpc {
 
 EventStreamReactor::EventStreamReactor(grpc::CallbackServerContext *context,
                                        const sm::v1::StreamEventsRequest &request, HostThread &host,
-                                       StreamRegistry &registry, int maxQueue, bool stopping)
+                                       StreamRegistry &registry, int maxQueue, WriteKicker &kicker, bool stopping)
     : m_context(context)
     , m_host(host)
     , m_registry(registry)
-    , m_queue(std::make_shared<OutboundQueue>(static_cast<StreamWriter *>(this), maxQueue))
+    , m_queue(std::make_shared<OutboundQueue>(static_cast<StreamWriter *>(this), maxQueue, &kicker))
 {
     if (stopping) {
         m_queue->finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
@@ -48,6 +49,13 @@ void EventStreamReactor::OnDone()
 void EventStreamReactor::startWrite(const google::protobuf::Message &message)
 {
     StartWrite(static_cast<const sm::v1::Event *>(&message));
+}
+
+void EventStreamReactor::startEventsWrite(const std::vector<const sm::Event *> &events)
+{
+    m_events.Clear();
+    ProtoMapping::toProto(events, &m_events);
+    StartWrite(&m_events);
 }
 
 void EventStreamReactor::finishCall(const grpc::Status &status)

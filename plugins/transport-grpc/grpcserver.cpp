@@ -13,24 +13,32 @@ namespace {
 // Clients may ping this often without being told off (GOAWAY "too_many_pings").
 constexpr int kMinClientPingIntervalMs = 5000;
 
-sm::Result<std::string> readFile(const QString &path, const char *what)
+// A PEM file named by one of the TLS keys, checked for the block it must hold: grpc++ only
+// says "cannot listen" about a bad file, so the message names the setting here.
+sm::Result<std::string> readPem(const QString &settingKey, const QString &path, const QByteArray &blockEnd)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        return sm::makeError(sm::ErrorCode::Unavailable,
-                             QStringLiteral("cannot read the TLS %1 %2: %3").arg(what, path, file.errorString()));
+        return sm::makeError(sm::ErrorCode::BadRequest, QStringLiteral("transport-grpc.%1: cannot read %2: %3")
+                                                            .arg(settingKey, path, file.errorString()));
     }
-    return file.readAll().toStdString();
+    const QByteArray pem = file.readAll();
+    if (!pem.contains("-----BEGIN ") || !pem.contains(blockEnd)) {
+        return sm::makeError(sm::ErrorCode::BadRequest,
+                             QStringLiteral("transport-grpc.%1: %2 holds no PEM block ending in '%3'")
+                                 .arg(settingKey, path, QString::fromLatin1(blockEnd)));
+    }
+    return pem.toStdString();
 }
 
 sm::Result<std::shared_ptr<grpc::ServerCredentials>> credentials(const GrpcOptions &options)
 {
     if (!options.tlsEnabled())
         return grpc::InsecureServerCredentials();
-    auto certificate = readFile(options.tlsCertFile, "certificate");
+    auto certificate = readPem(QStringLiteral("tls_cert_file"), options.tlsCertFile, "CERTIFICATE-----");
     if (!certificate)
         return certificate.error();
-    auto key = readFile(options.tlsKeyFile, "key");
+    auto key = readPem(QStringLiteral("tls_key_file"), options.tlsKeyFile, "PRIVATE KEY-----");
     if (!key)
         return key.error();
     grpc::SslServerCredentialsOptions ssl;
@@ -69,11 +77,12 @@ sm::Result<int> GrpcServer::start()
     m_server = builder.BuildAndStart();
     if (!m_server || port == 0) {
         m_server.reset();
+        const QString why = m_options.tlsEnabled()
+            ? QStringLiteral("address in use or invalid, or tls_key_file does not match tls_cert_file")
+            : QStringLiteral("address in use or invalid");
         return sm::makeError(sm::ErrorCode::Unavailable,
-                             QStringLiteral("cannot listen for gRPC on %1 (address in use or invalid)")
-                                 .arg(m_options.listenAddress));
+                             QStringLiteral("cannot listen for gRPC on %1 (%2)").arg(m_options.listenAddress, why));
     }
-    setServing(true);
     return port;
 }
 

@@ -25,7 +25,9 @@ public:
     ~GrpcServer();
 
     // Binds and starts; the bound port (the real one when the address asks for port 0).
+    // Health reports NOT_SERVING until setServing(true).
     sm::Result<int> start();
+    // The health status of both "" and sm.v1.SessionService.
     void setServing(bool serving);
     // Stops accepting calls, lets running ones finish until `deadline`, then cancels them.
     void shutdown(std::chrono::milliseconds deadline);

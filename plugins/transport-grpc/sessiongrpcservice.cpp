@@ -9,8 +9,13 @@
 namespace smgrpc {
 
 SessionGrpcService::SessionGrpcService(HostThread &host, UnaryCalls &calls, SessionCalls &handlers,
-                                       StreamRegistry &streams, int maxStreamQueue)
-    : m_host(host), m_calls(calls), m_handlers(handlers), m_streams(streams), m_maxStreamQueue(maxStreamQueue)
+                                       StreamRegistry &streams, WriteKicker &kicker, int maxStreamQueue)
+    : m_host(host)
+    , m_calls(calls)
+    , m_handlers(handlers)
+    , m_streams(streams)
+    , m_kicker(kicker)
+    , m_maxStreamQueue(maxStreamQueue)
 {
 }
 
@@ -70,13 +75,13 @@ grpc::ServerUnaryReactor *SessionGrpcService::SubmitRequest(grpc::CallbackServer
 grpc::ServerWriteReactor<sm::v1::Event> *SessionGrpcService::StreamEvents(grpc::CallbackServerContext *context,
                                                                           const sm::v1::StreamEventsRequest *request)
 {
-    return new EventStreamReactor(context, *request, m_host, m_streams, m_maxStreamQueue, stopping());
+    return new EventStreamReactor(context, *request, m_host, m_streams, m_maxStreamQueue, m_kicker, stopping());
 }
 
 grpc::ServerBidiReactor<sm::v1::ConnectRequest, sm::v1::ConnectResponse> *SessionGrpcService::Connect(
     grpc::CallbackServerContext *context)
 {
-    return new ConnectReactor(context, m_host, m_streams, m_maxStreamQueue, stopping());
+    return new ConnectReactor(context, m_host, m_streams, m_maxStreamQueue, m_kicker, stopping());
 }
 
 } // namespace smgrpc

@@ -10,6 +10,7 @@ class HostThread;
 class SessionCalls;
 class StreamRegistry;
 class UnaryCalls;
+class WriteKicker;
 
 // sm.v1.SessionService on gRPC's threads: each method only hands its call over to the
 // host thread (unary calls through UnaryCalls to SessionCalls, streams through their
@@ -17,7 +18,7 @@ class UnaryCalls;
 class SessionGrpcService : public sm::v1::SessionService::CallbackService {
 public:
     SessionGrpcService(HostThread &host, UnaryCalls &calls, SessionCalls &handlers, StreamRegistry &streams,
-                       int maxStreamQueue);
+                       WriteKicker &kicker, int maxStreamQueue);
 
     // New streams are refused with UNAVAILABLE from now on (the plugin is stopping).
     void stopAccepting() { m_stopping.store(true, std::memory_order_release); }
@@ -52,6 +53,7 @@ private:
     UnaryCalls &m_calls;
     SessionCalls &m_handlers;
     StreamRegistry &m_streams;
+    WriteKicker &m_kicker;
     const int m_maxStreamQueue;
     std::atomic<bool> m_stopping{false};
 };

@@ -11,7 +11,9 @@
 #include <sm/metrics.h>
 #include <sm/sessionservice.h>
 
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QPointer>
 
 namespace smgrpc {
@@ -33,15 +35,19 @@ sm::Result<std::optional<sm::EventId>> resumePosition(const std::string &text)
                              .arg(QString::fromStdString(text.substr(0, 64))));
 }
 
-std::unique_ptr<google::protobuf::Message> eventMessage(StreamConnection::Kind kind, const sm::Event &event)
+// Events one message may carry for a client that accepts batches: enough to make the
+// per-message cost negligible, few enough to keep a batch's latency low.
+constexpr quint32 kMaxBatchEvents = 256;
+
+// A quality advice message with the stream's current figures; score -1 = not scored.
+std::unique_ptr<sm::v1::ConnectResponse> qualityMessage(double rttMs, int queueDepth, quint64 dropped)
 {
-    if (kind == StreamConnection::Kind::Events) {
-        auto message = std::make_unique<sm::v1::Event>();
-        ProtoMapping::toProto(event, message.get());
-        return message;
-    }
     auto message = std::make_unique<sm::v1::ConnectResponse>();
-    ProtoMapping::toProto(event, message->mutable_event());
+    sm::v1::QualityAdvice *quality = message->mutable_quality();
+    quality->set_rtt_ms(rttMs);
+    quality->set_queue_depth(quint32(queueDepth));
+    quality->set_dropped(dropped);
+    quality->set_score(-1);
     return message;
 }
 
@@ -71,9 +77,10 @@ StreamConnection::~StreamConnection() = default;
  * the stream with OK and no events: the client should not reconnect.
  */
 void StreamConnection::open(const std::string &sessionId, const std::string &lastEventId,
-                            const std::string &sessionToken)
+                            const std::string &sessionToken, quint32 maxBatch)
 {
     m_phase = Phase::Opening;
+    m_queue->setMaxBatch(int(std::min(maxBatch, kMaxBatchEvents)));
     auto id = ProtoMapping::required(sessionId, "session_id");
     if (!id)
         return end(GrpcErrors::status(id.error()));
@@ -110,7 +117,7 @@ void StreamConnection::handle(const sm::v1::ConnectRequest &message)
         if (m_phase != Phase::AwaitingOpen)
             return end(invalid(QStringLiteral("'open' must be sent once, as the first message")));
         const sm::v1::ConnectOpen &open = message.open();
-        return this->open(open.session_id(), open.last_event_id(), open.session_token());
+        return this->open(open.session_id(), open.last_event_id(), open.session_token(), open.max_batch());
     }
     if (message.body_case() == sm::v1::ConnectRequest::BODY_NOT_SET)
         return end(invalid(QStringLiteral("a ConnectRequest must carry open, request, ping or pong")));
@@ -154,8 +161,29 @@ void StreamConnection::shutdown()
     if (m_ended)
         return;
     m_subscription.reset();
-    sendAdvice("shutdown");
+    advise("reconnect", R"({"reason":"shutdown"})");
     end(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down"));
+}
+
+// The same advice SSE clients get: on StreamEvents an event without id carrying the
+// monitor's data as is; on Connect a quality message (reconnect or score).
+void StreamConnection::advise(const QByteArray &type, const QByteArray &jsonData)
+{
+    if (m_ended)
+        return;
+    const bool asQualityMessage = m_kind == Kind::Connect && (type == "reconnect" || type == "quality");
+    if (!asQualityMessage)
+        return sendAdviceEvent(type, jsonData);
+    const QJsonObject advice = QJsonDocument::fromJson(jsonData).object();
+    if (type == "reconnect")
+        return sendReconnectAdvice(advice.value("reason").toString().toStdString());
+    sendQualityAdvice(advice);
+}
+
+void StreamConnection::closeForReconnect()
+{
+    m_subscription.reset();
+    endWhenIdle(grpc::Status(grpc::StatusCode::UNAVAILABLE, "reconnect: this server is draining"));
 }
 
 void StreamConnection::onEvent(const sm::Event &event)
@@ -165,7 +193,7 @@ void StreamConnection::onEvent(const sm::Event &event)
         m_registry.metrics().messagesDropped.increment();
         return;
     }
-    if (!send(eventMessage(m_kind, event)))
+    if (!accepted(m_queue->pushEvent(event, !m_replaying)))
         return;
     ++m_figures.eventsSent;
     m_figures.lastEventId = event.id;
@@ -204,6 +232,11 @@ ConnectionFigures StreamConnection::figures() const
     figures.queuedBytes = m_queue->bytes();
     figures.maxQueueDepth = std::max(figures.maxQueueDepth, figures.queueDepth);
     return figures;
+}
+
+double StreamConnection::lastFlushMs() const
+{
+    return m_queue->lastFlushMs();
 }
 
 void StreamConnection::authenticate(const QString &sessionId, const QString &token, sm::Callback<sm::Caller> done)
@@ -313,12 +346,7 @@ void StreamConnection::pong(quint64 nonce)
     m_pingSent.invalidate();
     m_figures.lastRttMs = rttMs;
     m_registry.metrics().pingRttSeconds.observe(rttMs / 1000);
-    auto advice = std::make_unique<sm::v1::ConnectResponse>();
-    sm::v1::QualityAdvice *quality = advice->mutable_quality();
-    quality->set_rtt_ms(rttMs);
-    quality->set_queue_depth(quint32(m_queue->depth()));
-    quality->set_dropped(m_figures.messagesDropped);
-    send(std::move(advice));
+    send(qualityMessage(rttMs, m_queue->depth(), m_figures.messagesDropped));
 }
 
 void StreamConnection::reply(const std::string &correlationId, const sm::Result<QJsonObject> &result)
@@ -336,24 +364,37 @@ void StreamConnection::reply(const std::string &correlationId, const sm::Result<
         ++m_figures.replies;
 }
 
-// The same advice SSE clients get: an event without id on StreamEvents, a quality
-// message on Connect.
-void StreamConnection::sendAdvice(const char *reason)
+void StreamConnection::sendAdviceEvent(const QByteArray &type, const QByteArray &jsonData)
 {
-    const std::string data = std::string(R"({"reason":")") + reason + "\"}";
+    auto event = std::make_unique<sm::v1::Event>();
+    event->set_type(type.constData(), size_t(type.size()));
+    event->set_data_json(jsonData.constData(), size_t(jsonData.size()));
     if (m_kind == Kind::Events) {
-        auto event = std::make_unique<sm::v1::Event>();
-        event->set_type("reconnect");
-        event->set_data_json(data);
         send(std::move(event));
         return;
     }
-    auto advice = std::make_unique<sm::v1::ConnectResponse>();
+    auto message = std::make_unique<sm::v1::ConnectResponse>();
+    message->set_allocated_event(event.release());
+    send(std::move(message));
+}
+
+void StreamConnection::sendReconnectAdvice(const std::string &reason)
+{
+    auto advice = qualityMessage(m_figures.lastRttMs, m_queue->depth(), m_figures.messagesDropped);
     advice->mutable_quality()->set_reconnect(true);
     advice->mutable_quality()->set_reason(reason);
-    advice->mutable_quality()->set_rtt_ms(m_figures.lastRttMs);
-    advice->mutable_quality()->set_queue_depth(quint32(m_queue->depth()));
-    advice->mutable_quality()->set_dropped(m_figures.messagesDropped);
+    send(std::move(advice));
+}
+
+// The monitor's score ({"score","reasons"}) on Connect, with the stream's own figures.
+void StreamConnection::sendQualityAdvice(const QJsonObject &scored)
+{
+    auto advice = qualityMessage(m_figures.lastRttMs, m_queue->depth(), m_figures.messagesDropped);
+    sm::v1::QualityAdvice *quality = advice->mutable_quality();
+    quality->set_reason("quality");
+    quality->set_score(scored.value("score").toInt(-1));
+    for (const QJsonValue &reason : scored.value("reasons").toArray())
+        quality->add_score_reasons(reason.toString().toStdString());
     send(std::move(advice));
 }
 
@@ -361,7 +402,12 @@ bool StreamConnection::send(std::unique_ptr<google::protobuf::Message> message)
 {
     // A resume replays up to the hub's whole history at once; only live traffic counts
     // against max_stream_queue.
-    switch (m_queue->push(std::move(message), !m_replaying)) {
+    return accepted(m_queue->push(std::move(message), !m_replaying));
+}
+
+bool StreamConnection::accepted(OutboundQueue::Push push)
+{
+    switch (push) {
     case OutboundQueue::Push::Queued: return true;
     case OutboundQueue::Push::Full:
         cutOff(QStringLiteral("more than %1 messages were waiting to be written (max_stream_queue)")

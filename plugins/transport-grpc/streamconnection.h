@@ -2,6 +2,7 @@
 
 #include "callinfo.h"
 #include "connectionfigures.h"
+#include "outboundqueue.h"
 
 #include "session.pb.h"
 
@@ -13,6 +14,7 @@
 #include <grpcpp/support/status.h>
 
 #include <QElapsedTimer>
+#include <QJsonObject>
 #include <QList>
 #include <QObject>
 
@@ -21,7 +23,6 @@
 
 namespace smgrpc {
 
-class OutboundQueue;
 class StreamRegistry;
 
 // One StreamEvents or Connect call on the host thread: authenticates it like the SSE
@@ -37,7 +38,8 @@ public:
                      ConnectionFigures figures);
     ~StreamConnection() override;
 
-    void open(const std::string &sessionId, const std::string &lastEventId, const std::string &sessionToken);
+    void open(const std::string &sessionId, const std::string &lastEventId, const std::string &sessionToken,
+              quint32 maxBatch);
     // Connect: one message from the client, in arrival order.
     void handle(const sm::v1::ConnectRequest &message);
     // Connect: the client will send nothing more; end once the pending replies are queued.
@@ -46,12 +48,19 @@ public:
     void tick();
     // The plugin is stopping: reconnect advice, then UNAVAILABLE.
     void shutdown();
+    // From the connection monitor: `quality` or `reconnect` advice for this client only;
+    // and the end of the stream (UNAVAILABLE, so that it resumes elsewhere) after the
+    // replies still pending.
+    void advise(const QByteArray &type, const QByteArray &jsonData);
+    void closeForReconnect();
 
     void onEvent(const sm::Event &event) override;
     qint64 backlogBytes() const override;
     void onClosed(const QByteArray &reason) override;
 
     ConnectionFigures figures() const;
+    const CallInfo &info() const { return m_info; }
+    double lastFlushMs() const;
 
 private:
     enum class Phase { AwaitingOpen, Opening, Open };
@@ -63,8 +72,11 @@ private:
     void submit(const sm::v1::ClientRequest &request);
     void pong(quint64 nonce);
     void reply(const std::string &correlationId, const sm::Result<QJsonObject> &result);
-    void sendAdvice(const char *reason);
+    void sendAdviceEvent(const QByteArray &type, const QByteArray &jsonData);
+    void sendReconnectAdvice(const std::string &reason);
+    void sendQualityAdvice(const QJsonObject &scored);
     bool send(std::unique_ptr<google::protobuf::Message> message);
+    bool accepted(OutboundQueue::Push push);
     void cutOff(const QString &reason);
     void endWhenIdle(const grpc::Status &status);
     void end(const grpc::Status &status, bool dropQueued = false);

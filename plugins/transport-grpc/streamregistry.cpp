@@ -25,10 +25,14 @@ StreamRegistry::StreamRegistry(sm::HostContext &host, GrpcMetrics &metrics, cons
 {
     m_ticker.setInterval(m_options.pingIntervalSecs * 1000);
     connect(&m_ticker, &QTimer::timeout, this, &StreamRegistry::tick);
+    m_monitor = host.connectionMonitor();
+    if (m_monitor)
+        m_monitor->addSource(QStringLiteral("grpc"), this);
 }
 
 StreamRegistry::~StreamRegistry()
 {
+    leaveMonitor();
     qDeleteAll(m_connections);
 }
 
@@ -36,7 +40,8 @@ void StreamRegistry::openEventStream(const std::shared_ptr<OutboundQueue> &queue
                                      const sm::v1::StreamEventsRequest &request)
 {
     if (StreamConnection *connection = add(queue, false, info))
-        connection->open(request.session_id(), request.last_event_id(), request.session_token());
+        connection->open(request.session_id(), request.last_event_id(), request.session_token(),
+                         request.max_batch());
 }
 
 void StreamRegistry::openConnect(const std::shared_ptr<OutboundQueue> &queue, const CallInfo &info)
@@ -61,6 +66,7 @@ void StreamRegistry::streamDone(const OutboundQueue *queue)
     StreamConnection *connection = m_connections.take(queue);
     if (!connection)
         return;
+    m_byId.remove(connection->figures().connectionId);
     m_metrics.streams.add(-1);
     delete connection;
     if (m_connections.isEmpty())
@@ -69,6 +75,7 @@ void StreamRegistry::streamDone(const OutboundQueue *queue)
 
 void StreamRegistry::closeAll()
 {
+    leaveMonitor();
     for (StreamConnection *connection : std::as_const(m_connections))
         connection->shutdown();
 }
@@ -80,6 +87,43 @@ QList<ConnectionFigures> StreamRegistry::connections() const
     for (const StreamConnection *connection : m_connections)
         all << connection->figures();
     return all;
+}
+
+QList<sm::ConnectionSample> StreamRegistry::sample() const
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QList<sm::ConnectionSample> samples;
+    samples.reserve(m_connections.size());
+    for (const StreamConnection *connection : m_connections) {
+        const ConnectionFigures figures = connection->figures();
+        if (figures.sessionId.isEmpty())
+            continue; // a Connect stream not opened yet
+        sm::ConnectionSample sample;
+        sample.id = figures.connectionId;
+        sample.sessionId = figures.sessionId;
+        sample.userId = figures.userId;
+        sample.peer = connection->info().clientAddress;
+        sample.rttMs = figures.lastRttMs;
+        sample.backlogBytes = figures.queuedBytes;
+        sample.flushMs = connection->lastFlushMs();
+        sample.drops = figures.messagesDropped;
+        sample.reconnects = figures.sessionReconnects;
+        sample.connectedMs = figures.connectedAt.msecsTo(now);
+        samples << sample;
+    }
+    return samples;
+}
+
+void StreamRegistry::advise(quint64 connectionId, const QByteArray &type, const QByteArray &jsonData)
+{
+    if (StreamConnection *connection = m_byId.value(connectionId))
+        connection->advise(type, jsonData);
+}
+
+void StreamRegistry::closeConnection(quint64 connectionId)
+{
+    if (StreamConnection *connection = m_byId.value(connectionId))
+        connection->closeForReconnect();
 }
 
 quint64 StreamRegistry::countReconnect(const QString &sessionId)
@@ -130,10 +174,18 @@ StreamConnection *StreamRegistry::add(const std::shared_ptr<OutboundQueue> &queu
     const auto streamKind = connect ? StreamConnection::Kind::Connect : StreamConnection::Kind::Events;
     auto *connection = new StreamConnection(*this, streamKind, queue, info, std::move(figures));
     m_connections.insert(queue.get(), connection);
+    m_byId.insert(connection->figures().connectionId, connection);
     m_metrics.streams.add(1);
     if (!m_ticker.isActive())
         m_ticker.start();
     return connection;
+}
+
+void StreamRegistry::leaveMonitor()
+{
+    if (m_monitor)
+        m_monitor->removeSource(this);
+    m_monitor = nullptr;
 }
 
 void StreamRegistry::tick()

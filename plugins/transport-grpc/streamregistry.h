@@ -6,6 +6,8 @@
 
 #include "session.pb.h"
 
+#include <sm/connectionmonitor.h>
+
 #include <QHash>
 #include <QObject>
 #include <QTimer>
@@ -25,8 +27,10 @@ class StreamConnection;
 // Every open StreamEvents and Connect stream, on the host thread: creates the
 // StreamConnection of each call when its reactor reports it, forwards what the reactors
 // post, drives the periodic server pings and session touches, and ends every stream when
-// the plugin stops. Keeps the per-connection figures the connection monitor reads.
-class StreamRegistry : public QObject {
+// the plugin stops. It is the plugin's source for the host's connection monitor
+// (registered while the plugin runs): the monitor samples the per-connection figures
+// (ping round trip, queue, drops, reconnects) and sends advice to one stream by id.
+class StreamRegistry : public QObject, public sm::ConnectionSource {
 public:
     StreamRegistry(sm::HostContext &host, GrpcMetrics &metrics, const GrpcOptions &options,
                    QObject *parent = nullptr);
@@ -40,9 +44,15 @@ public:
     void connectHalfClosed(const OutboundQueue *queue);
     void streamDone(const OutboundQueue *queue);
 
-    // Ends every stream with reconnect advice and UNAVAILABLE (the plugin is stopping).
+    // Leaves the monitor and ends every stream with reconnect advice and UNAVAILABLE (the
+    // plugin is stopping).
     void closeAll();
     QList<ConnectionFigures> connections() const;
+
+    // sm::ConnectionSource.
+    QList<sm::ConnectionSample> sample() const override;
+    void advise(quint64 connectionId, const QByteArray &type, const QByteArray &jsonData) override;
+    void closeConnection(quint64 connectionId) override;
 
     // For StreamConnection.
     sm::HostContext &host() { return m_host; }
@@ -55,11 +65,14 @@ public:
 private:
     StreamConnection *add(const std::shared_ptr<OutboundQueue> &queue, bool connect, const CallInfo &info);
     void tick();
+    void leaveMonitor();
 
     sm::HostContext &m_host;
     GrpcMetrics &m_metrics;
     GrpcOptions m_options;
     QHash<const OutboundQueue *, StreamConnection *> m_connections;
+    QHash<quint64, StreamConnection *> m_byId;
+    sm::ConnectionMonitor *m_monitor = nullptr;
     QHash<QString, quint64> m_reconnectsPerSession;
     quint64 m_nextConnectionId = 1;
     QTimer m_ticker;

@@ -1,6 +1,10 @@
 #pragma once
 
+#include <sm/event.h>
+
 #include <grpcpp/support/status.h>
+
+#include <vector>
 
 namespace google::protobuf {
 class Message;
@@ -15,6 +19,9 @@ public:
     virtual ~StreamWriter() = default;
 
     virtual void startWrite(const google::protobuf::Message &message) = 0;
+    // Writes the events as one message of the call's type: a plain event when there is one,
+    // a batch otherwise. The pointers are valid only during the call.
+    virtual void startEventsWrite(const std::vector<const sm::Event *> &events) = 0;
     virtual void finishCall(const grpc::Status &status) = 0;
 };
 

@@ -7,6 +7,7 @@
 
 #include <QList>
 #include <QObject>
+#include <QTimer>
 
 #include <memory>
 
@@ -19,10 +20,12 @@ class SessionCalls;
 class SessionGrpcService;
 class StreamRegistry;
 class UnaryCalls;
+class WriteKicker;
 
 // The transport-grpc plugin: serves sm.v1.SessionService and grpc.health.v1.Health on
 // `grpc_listen`, on grpc++'s callback threads, with the session service and stream hub
-// used only on the host thread. stop() drains with a deadline.
+// used only on the host thread. Health follows the runtime's readiness (/readyz).
+// stop() drains with a deadline.
 class TransportGrpcPlugin : public QObject, public sm::Plugin {
     Q_OBJECT
     Q_PLUGIN_METADATA(IID SM_PLUGIN_IID FILE "transportgrpcplugin.json")
@@ -40,6 +43,7 @@ public:
     QList<ConnectionFigures> connections() const;
 
 private:
+    void followReadiness();
     void release();
 
     sm::HostContext *m_host = nullptr;
@@ -49,8 +53,11 @@ private:
     std::unique_ptr<UnaryCalls> m_calls;
     std::unique_ptr<SessionCalls> m_handlers;
     std::unique_ptr<StreamRegistry> m_streams;
+    std::unique_ptr<WriteKicker> m_kicker;
     std::unique_ptr<SessionGrpcService> m_service;
     std::unique_ptr<GrpcServer> m_server;
+    QTimer m_readinessPoll;
+    bool m_serving = false;
 };
 
 } // namespace smgrpc

@@ -40,6 +40,13 @@ public:
     // the host runs without a monitor. Not pure, so hosts and test contexts written
     // against 1.0 still compile; appended last, so the vtable of 1.0 is unchanged.
     virtual ConnectionMonitor *connectionMonitor() { return nullptr; }
+
+    // SDK 1.2. Whether the runtime is ready to take traffic, decided as /readyz decides it
+    // (store reachable, a back-end available when one is configured, not draining). For
+    // transports that report health in their own protocol (gRPC health): they poll it, as
+    // it can change at any time. Appended last with a default, like connectionMonitor():
+    // hosts written against 1.0/1.1 still compile and report "ready".
+    virtual bool isReady() const { return true; }
 };
 
 } // namespace sm

@@ -63,6 +63,11 @@ public:
     virtual void abort() = 0;
     // Runs once when the client goes away or the stream is closed or aborted.
     virtual void setClosedHandler(std::function<void()> handler) = 0;
+
+    // SDK 1.2. The connection's socket descriptor while it is open, else -1: for figures
+    // only the kernel has (TCP_INFO round-trip time). Read it, never close or write to it.
+    // Appended last with a default, so hosts written against 1.0/1.1 still compile.
+    virtual qintptr socketDescriptor() const { return -1; }
 };
 
 // One request waiting for its response. Handlers may answer later (after an

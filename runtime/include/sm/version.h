@@ -6,11 +6,12 @@
 // folder bumps the major version and the interface id together; an additive change bumps
 // the minor version.
 //   1.1: sm/connectionmonitor.h and HostContext::connectionMonitor() (appended).
+//   1.2: HostContext::isReady() and HttpStream::socketDescriptor() (appended).
 
 #define SM_PLUGIN_IID "dev.sessionmanager.Plugin/1"
 
 namespace sm {
 inline constexpr int kSdkVersionMajor = 1;
-inline constexpr int kSdkVersionMinor = 1;
-inline constexpr const char *kSdkVersionString = "1.1";
+inline constexpr int kSdkVersionMinor = 2;
+inline constexpr const char *kSdkVersionString = "1.2";
 } // namespace sm

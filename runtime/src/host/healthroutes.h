@@ -15,6 +15,8 @@ public:
         bool storeReachable = false;
         bool backendAvailable = false;
         bool draining = false;
+
+        bool ready() const { return storeReachable && backendAvailable && !draining; }
     };
     using ReadinessProbe = std::function<Readiness()>;
 

@@ -4,6 +4,8 @@
 
 #include <sm/hostcontext.h>
 
+#include <functional>
+
 namespace sm {
 
 class Config;
@@ -22,6 +24,7 @@ public:
         HttpRouter *http = nullptr;
         const Authenticator *auth = nullptr;
         ConnectionMonitor *connectionMonitor = nullptr;
+        std::function<bool()> isReady = {}; // as /readyz decides; unset = ready
     };
 
     PluginHostContext(QString pluginId, const Services &services);
@@ -35,6 +38,7 @@ public:
     HttpRouter &http() override { return *m_services.http; }
     const Authenticator &auth() const override { return *m_services.auth; }
     ConnectionMonitor *connectionMonitor() override { return m_services.connectionMonitor; }
+    bool isReady() const override { return !m_services.isReady || m_services.isReady(); }
 
 private:
     QString m_pluginId;

@@ -3,6 +3,7 @@
 #include "auth/jwtauthenticator.h"
 #include "dashboard/dashboardfeed.h"
 #include "dashboard/dashboardroutes.h"
+#include "dashboard/sessionliveview.h"
 #include "host/bootstrap.h"
 #include "http/httplistener.h"
 #include "metrics/metricsregistry.h"
@@ -79,6 +80,7 @@ Result<void> RuntimeHost::start()
     m_services = PluginHostContext::Services{&config, &m_bootstrap.log(), m_metrics.get(), nullptr,
                                              m_streams.get(), m_http.get(), m_auth.get()};
     m_services.connectionMonitor = m_connectionMonitor.get();
+    m_services.isReady = [this] { return readiness().ready(); };
     PluginManager &plugins = m_bootstrap.plugins();
     plugins.setHostContextFactory([this](const PluginSpec &spec) {
         return std::make_unique<PluginHostContext>(spec.id(), m_services);
@@ -180,7 +182,10 @@ void RuntimeHost::createWorkerPool()
     options.loadFactor = double(config.integer("worker_load_factor")) / 100.0;
     options.snapshotIntervalMs = int(config.integer("worker_snapshot_interval"));
     options.requestTimeoutMs = int(config.integer("worker_request_timeout"));
-    options.idleTimeoutMs = config.integer("idle_timeout") * 1000;
+    options.idleTimeoutMs = config.integer("worker_idle_timeout") * 1000;
+    options.isWatched = [streams = m_streams.get()](const QString &sessionId) {
+        return streams->subscriberCount(sessionId) > 0;
+    };
     auto pool = std::make_unique<WorkerPool>(options, *m_streams, m_workerLogger, *m_metrics);
     WorkerAdminRoutes::install(*m_http, *m_auth, *pool);
     m_sessions->setBackendDispatcher(pool.get());
@@ -204,6 +209,7 @@ void RuntimeHost::createOpsSurface()
     actions.workers = m_workerPool;
     actions.drainNode = [this] { drain(); };
     actions.drainWindowSecs = [this] { return int(m_bootstrap.config().integer("drain_window")); };
+    actions.sessionView = std::make_shared<SessionLiveView>(*m_streams, *m_connectionMonitor);
     DashboardRoutes::install(*m_http, *m_auth, *m_dashboard, actions);
     m_connectionMonitor->start();
     m_dashboard->start();

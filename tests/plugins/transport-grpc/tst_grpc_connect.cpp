@@ -3,11 +3,16 @@
 // after the pending replies, cancellation, deadline and protocol errors.
 #include "grpctestruntime.h"
 
+#include "apiclient.h"
+
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
+#include <atomic>
 #include <memory>
+#include <thread>
 
 using namespace sm::v1;
 
@@ -27,6 +32,8 @@ private slots:
     void unauthenticatedOpenFails();
     void cancellationEndsTheCall();
     void deadlineEndsTheCall();
+    void connectWithPongsShowsUpInTheMonitorWithItsRoundTrip();
+    void batchingConnectGetsTheReplayInBatchesInOrder();
 
 private:
     using Stream = grpc::ClientReaderWriter<ConnectRequest, ConnectResponse>;
@@ -267,6 +274,92 @@ void TestGrpcConnect::deadlineEndsTheCall()
     while (stream->Read(&response)) {
     }
     QCOMPARE(stream->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+}
+
+// The connection monitor samples gRPC streams: a Connect stream that answers the
+// server's pings is on the dashboard as a "grpc" connection with its round-trip time.
+void TestGrpcConnect::connectWithPongsShowsUpInTheMonitorWithItsRoundTrip()
+{
+    const std::string id = createSession(m_alice);
+    grpc::ClientContext context;
+    authorize(context, m_alice, 30000);
+    auto stream = m_stub->Connect(&context);
+    QVERIFY(stream->Write(openMessage(id)));
+    std::atomic<int> pongs{0};
+    std::thread answerer([&] {
+        ConnectResponse response;
+        while (stream->Read(&response)) {
+            if (!response.has_ping())
+                continue;
+            ConnectRequest pong;
+            pong.mutable_pong()->set_nonce(response.ping().nonce());
+            if (stream->Write(pong))
+                ++pongs;
+        }
+    });
+    ApiClient api(m_runtime->process().url("/"));
+    const QString admin = m_runtime->token("ops", "admin");
+    QJsonObject seen;
+    auto grpcConnectionWithRtt = [&] {
+        const QJsonArray worst =
+            api.send("GET", "/admin/dashboard", admin).json().value("connections").toObject().value("worst").toArray();
+        for (const QJsonValue &entry : worst) {
+            const QJsonObject connection = entry.toObject();
+            if (connection.value("transport").toString() == QLatin1String("grpc")
+                && connection.value("session_id").toString() == QString::fromStdString(id)
+                && connection.value("rtt_ms").isDouble()) {
+                seen = connection;
+                return true;
+            }
+        }
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(grpcConnectionWithRtt(), 10000);
+    QVERIFY(pongs.load() > 0);
+    QVERIFY(seen.value("rtt_ms").toDouble() >= 0);
+    QVERIFY(seen.value("rtt_ms").toDouble() < 1000);
+    context.TryCancel();
+    answerer.join();
+    stream->Finish();
+}
+
+void TestGrpcConnect::batchingConnectGetsTheReplayInBatchesInOrder()
+{
+    constexpr int kEvents = 50;
+    const std::string id = createSession(m_alice);
+    QList<QByteArray> published;
+    for (int i = 0; i < kEvents; ++i)
+        published << m_runtime->publish(QString::fromStdString(id), "app.tick", "[]");
+    QVERIFY(!published.first().isEmpty());
+    grpc::ClientContext context;
+    authorize(context, m_alice);
+    auto stream = m_stub->Connect(&context);
+    ConnectRequest open = openMessage(id);
+    open.mutable_open()->set_last_event_id(published.first().left(published.first().indexOf('-')).toStdString() + "-0");
+    open.mutable_open()->set_max_batch(16);
+    QVERIFY(stream->Write(open));
+    QList<QByteArray> received;
+    int batches = 0;
+    ConnectResponse response;
+    while (received.size() < kEvents && stream->Read(&response)) {
+        if (!response.has_event())
+            continue;
+        const Event &event = response.event();
+        batches += event.batch_size() > 0 ? 1 : 0;
+        QVERIFY(event.batch_size() <= 16);
+        auto take = [&received](const Event &one) {
+            if (one.type() == "app.tick")
+                received << QByteArray::fromStdString(one.id());
+        };
+        if (event.batch_size() == 0)
+            take(event);
+        for (const Event &inner : event.batch())
+            take(inner);
+    }
+    context.TryCancel();
+    stream->Finish();
+    QVERIFY2(batches > 0, "the replay's backlog is sent in batches");
+    QCOMPARE(received, published);
 }
 
 QTEST_GUILESS_MAIN(TestGrpcConnect)

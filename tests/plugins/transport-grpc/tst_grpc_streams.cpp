@@ -34,6 +34,7 @@ private slots:
     void endedSessionEndsAtOnceWithOk();
     void deadlineEndsTheStream();
     void slowConsumerIsCutOffAndResumesWithoutGap();
+    void batchingClientGetsTheSameEventsInBatches();
     void healthCheckReportsServingPerService();
     void shutdownAdvisesReconnectEndsUnavailableAndWatchSeesNotServing();
 
@@ -328,6 +329,57 @@ void TestGrpcStreams::slowConsumerIsCutOffAndResumesWithoutGap()
     stub.reset();
     QCOMPARE(runtime.stop(), 0);
     QVERIFY(runtime.process().output().contains("gRPC stream cut off: slow consumer"));
+}
+
+void TestGrpcStreams::batchingClientGetsTheSameEventsInBatches()
+{
+    constexpr int kEvents = 200;
+    constexpr quint32 kMaxBatch = 64;
+    const std::string id = createSession(m_alice);
+    QByteArray firstId;
+    for (int i = 0; i < kEvents; ++i) {
+        const QByteArray published = m_runtime->publish(QString::fromStdString(id), "app.tick",
+                                                        QByteArray::number(i).prepend('[').append(']'));
+        QVERIFY(!published.isEmpty());
+        if (i == 0)
+            firstId = published;
+    }
+    StreamEventsRequest request;
+    request.set_session_id(id);
+    request.set_last_event_id(firstId.left(firstId.indexOf('-')).toStdString() + "-0");
+    // A resume replays the history in one burst: the queue has a backlog at once.
+    const QList<Event> single = readEvents(request, m_alice, kEvents);
+    QCOMPARE(single.size(), kEvents);
+
+    request.set_max_batch(kMaxBatch);
+    grpc::ClientContext context;
+    authorize(context, m_alice);
+    auto reader = m_stub->StreamEvents(&context, request);
+    QList<Event> flattened;
+    int batches = 0;
+    Event message;
+    while (flattened.size() < kEvents && reader->Read(&message)) {
+        if (message.batch_size() == 0) {
+            flattened << message;
+            continue;
+        }
+        ++batches;
+        QVERIFY(message.batch_size() >= 2 && quint32(message.batch_size()) <= kMaxBatch);
+        QVERIFY(message.id().empty() && message.type().empty() && message.data_json().empty());
+        for (const Event &event : message.batch()) {
+            QCOMPARE(event.batch_size(), 0);
+            flattened << event;
+        }
+    }
+    context.TryCancel();
+    reader->Finish();
+    QVERIFY2(batches > 0, "a backlog is sent in batches");
+    QCOMPARE(flattened.size(), single.size());
+    for (int i = 0; i < single.size(); ++i) {
+        QCOMPARE(flattened[i].id(), single[i].id());
+        QCOMPARE(flattened[i].type(), single[i].type());
+        QCOMPARE(flattened[i].data_json(), single[i].data_json());
+    }
 }
 
 void TestGrpcStreams::healthCheckReportsServingPerService()

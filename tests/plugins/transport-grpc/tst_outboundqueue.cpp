@@ -2,11 +2,14 @@
 // messages or at once, and nothing after the reactor has gone.
 #include "outboundqueue.h"
 #include "streamwriter.h"
+#include "writekicker.h"
 
 #include "session.pb.h"
 
 #include <QTest>
 
+#include <atomic>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -17,9 +20,19 @@ public:
     {
         writes.push_back(static_cast<const sm::v1::Event &>(message).id());
     }
+    // A batch is recorded as its ids joined with '+'.
+    void startEventsWrite(const std::vector<const sm::Event *> &events) override
+    {
+        writerThread = std::this_thread::get_id();
+        std::string ids;
+        for (const sm::Event *event : events)
+            ids += (ids.empty() ? "" : "+") + event->id.toString().toStdString();
+        writes.push_back(ids);
+    }
     void finishCall(const grpc::Status &status) override { finishes.push_back(status.error_code()); }
 
     std::vector<std::string> writes;
+    std::atomic<std::thread::id> writerThread;
     std::vector<grpc::StatusCode> finishes;
 };
 
@@ -29,6 +42,11 @@ std::unique_ptr<google::protobuf::Message> eventWithId(const std::string &id)
     message->set_id(id);
     message->set_data_json("{}");
     return message;
+}
+
+sm::Event hubEvent(quint64 seq)
+{
+    return sm::Event{sm::EventId{1, seq}, "app.tick", "{}"};
 }
 } // namespace
 
@@ -42,6 +60,9 @@ private slots:
     void finishDroppingQueuedEndsAfterTheWriteInFlight();
     void failedWriteFinishesCancelled();
     void detachedQueueRefusesEverything();
+    void backlogOfEventsIsWrittenInBatchesUpToTheMax();
+    void controlMessagesKeepTheirPlaceBetweenBatches();
+    void kickedQueueStartsItsWriteOnTheKickerThread();
 };
 
 void TestOutboundQueue::writesOneAtATimeInOrder()
@@ -126,6 +147,53 @@ void TestOutboundQueue::detachedQueueRefusesEverything()
     QVERIFY(!queue.ifOpen([] {}));
     QVERIFY(writer.writes.empty());
     QVERIFY(writer.finishes.empty());
+}
+
+void TestOutboundQueue::backlogOfEventsIsWrittenInBatchesUpToTheMax()
+{
+    RecordingWriter writer;
+    smgrpc::OutboundQueue queue(&writer, 100);
+    queue.setMaxBatch(3);
+    for (quint64 seq = 1; seq <= 6; ++seq)
+        QCOMPARE(queue.pushEvent(hubEvent(seq)), smgrpc::OutboundQueue::Push::Queued);
+    QCOMPARE(queue.depth(), 6);
+    queue.writeDone(true);
+    queue.writeDone(true);
+    QCOMPARE(queue.depth(), 2); // the batch in flight
+    queue.writeDone(true);
+    // The first went alone (nothing was waiting), the rest in batches of at most three.
+    QCOMPARE(writer.writes, std::vector<std::string>({"1-1", "1-2+1-3+1-4", "1-5+1-6"}));
+    QCOMPARE(queue.depth(), 0);
+    QCOMPARE(queue.bytes(), 0);
+}
+
+void TestOutboundQueue::controlMessagesKeepTheirPlaceBetweenBatches()
+{
+    RecordingWriter writer;
+    smgrpc::OutboundQueue queue(&writer, 100);
+    queue.setMaxBatch(10);
+    queue.pushEvent(hubEvent(1));
+    queue.pushEvent(hubEvent(2));
+    queue.pushEvent(hubEvent(3));
+    queue.push(eventWithId("advice"));
+    queue.pushEvent(hubEvent(4));
+    for (int i = 0; i < 4; ++i)
+        queue.writeDone(true);
+    QCOMPARE(writer.writes, std::vector<std::string>({"1-1", "1-2+1-3", "advice", "1-4"}));
+}
+
+void TestOutboundQueue::kickedQueueStartsItsWriteOnTheKickerThread()
+{
+    RecordingWriter writer;
+    smgrpc::WriteKicker kicker;
+    auto queue = std::make_shared<smgrpc::OutboundQueue>(&writer, 100, &kicker);
+    QCOMPARE(queue->pushEvent(hubEvent(1)), smgrpc::OutboundQueue::Push::Queued);
+    QTRY_VERIFY(writer.writerThread.load() != std::thread::id());
+    QVERIFY(writer.writerThread.load() != std::this_thread::get_id());
+    QCOMPARE(queue->depth(), 1);
+    queue->writeDone(true);
+    QCOMPARE(queue->depth(), 0);
+    queue->detach();
 }
 
 QTEST_GUILESS_MAIN(TestOutboundQueue)

@@ -237,7 +237,7 @@ void TestPluginManager::refusesBrokenFilesWithoutLoadingThem_data()
     QTest::newRow("unknown kind") << "banana"
                                   << R"(field "kind": "banana" is not one of store, transport, backend)";
     QTest::newRow("newer SDK") << "newer-sdk"
-                               << R"(field "sdk": built for SDK 2.0, this host provides SDK 1.1 (needs )"
+                               << R"(field "sdk": built for SDK 2.0, this host provides SDK 1.2 (needs )"
                                   R"(the same major version and a minor version no newer than the host's))";
     QTest::newRow("foreign interface id")
         << "foreign"

@@ -158,11 +158,11 @@ void TestPluginMetadata::refusesAnInvalidFieldNamingFileAndField_data()
         << with("sdk", "1.0.0") << R"(field "sdk": expected an SDK version "major.minor")";
     QTest::newRow("sdk of another major")
         << with("sdk", "2.0")
-        << R"(field "sdk": built for SDK 2.0, this host provides SDK 1.1 (needs the same major version )"
+        << R"(field "sdk": built for SDK 2.0, this host provides SDK 1.2 (needs the same major version )"
            R"(and a minor version no newer than the host's))";
     QTest::newRow("sdk with a newer minor")
-        << with("sdk", "1.2")
-        << R"(field "sdk": built for SDK 1.2, this host provides SDK 1.1 (needs the same major version )"
+        << with("sdk", "1.3")
+        << R"(field "sdk": built for SDK 1.3, this host provides SDK 1.2 (needs the same major version )"
            R"(and a minor version no newer than the host's))";
     QTest::newRow("name not a string") << with("name", true) << R"(field "name": expected a string)";
     QTest::newRow("description not a string")
