@@ -3,6 +3,7 @@ import { Api } from './api.js';
 import { Charts } from './charts.js';
 import { LiveFeed } from './feed.js';
 import { SessionBrowser } from './sessions.js';
+import { SessionDetail } from './sessiondetail.js';
 import { renderCounters, renderErrors, renderPlugins, renderQuality, renderWorkers } from './views.js';
 
 const $ = (id) => document.getElementById(id);
@@ -36,12 +37,16 @@ class Dashboard {
   constructor(token) {
     this.api = new Api(token);
     this.charts = new Charts({ traffic: $('chart-traffic'), latency: $('chart-latency'), load: $('chart-load') });
+    const detail = new SessionDetail(this.api, {
+      dialog: $('session-detail'), fields: $('detail-fields'), metadata: $('detail-metadata'),
+      context: $('detail-context'), rate: $('detail-rate'), connections: $('detail-connections'),
+      noConnections: $('detail-no-connections'), events: $('detail-events'), error: $('detail-error'),
+      terminate: $('terminate'), close: $('close-detail'),
+    }, confirmAction, () => this.sessions.load());
     this.sessions = new SessionBrowser(this.api, {
       form: $('session-search'), table: $('sessions'), error: $('session-error'), prev: $('prev-page'),
-      next: $('next-page'), dialog: $('session-detail'), fields: $('detail-fields'),
-      metadata: $('detail-metadata'), context: $('detail-context'), terminate: $('terminate'),
-      close: $('close-detail'),
-    }, confirmAction);
+      next: $('next-page'),
+    }, detail);
     this.previous = {};
     this.feed = new LiveFeed(token, {
       onSnapshot: (state, history) => { this.previous = {}; this.charts.load(history); this.render(state); },

@@ -1,10 +1,10 @@
-// Session search (by id, user, state; worker filters the page returned), paging with the
-// API's cursors, and the detail dialog with Terminate.
+// Session search (by id, user, state; worker filters the page returned) and paging with
+// the API's cursors; a session opens in its detail dialog (SessionDetail).
 const PAGE_SIZE = 20;
 
 export class SessionBrowser {
-  constructor(api, elements, confirm) {
-    Object.assign(this, { api, elements, confirm });
+  constructor(api, elements, detail) {
+    Object.assign(this, { api, elements, detail });
     this.cursors = [''];
     this.page = 0;
     this.query = {};
@@ -18,8 +18,6 @@ export class SessionBrowser {
     });
     elements.prev.addEventListener('click', () => { this.page -= 1; this.load(); });
     elements.next.addEventListener('click', () => { this.page += 1; this.load(); });
-    elements.close.addEventListener('click', () => elements.dialog.close());
-    elements.terminate.addEventListener('click', () => this.terminate());
   }
 
   async load() {
@@ -74,33 +72,7 @@ export class SessionBrowser {
 
   async show(id) {
     try {
-      const session = await this.api.call('GET', `/sessions/${encodeURIComponent(id)}`);
-      this.current = session;
-      const fields = ['session_id', 'user_id', 'state', 'version', 'worker', 'created_at', 'last_updated', 'expires_at'];
-      this.elements.fields.replaceChildren(...fields.flatMap((name) => {
-        const dt = document.createElement('dt');
-        dt.textContent = name.replace('_', ' ');
-        const dd = document.createElement('dd');
-        dd.textContent = session[name] ?? '—';
-        return [dt, dd];
-      }));
-      this.elements.metadata.textContent = JSON.stringify(session.metadata ?? {}, null, 2);
-      this.elements.context.textContent = JSON.stringify(session.context ?? {}, null, 2);
-      const final = session.state === 'terminated' || session.state === 'expired';
-      this.elements.terminate.disabled = final;
-      this.elements.dialog.showModal();
-    } catch (error) {
-      this.elements.error.textContent = error.message;
-    }
-  }
-
-  async terminate() {
-    const id = this.current?.session_id;
-    if (!id || !(await this.confirm(`Terminate session ${id}? Its streams end at once.`))) return;
-    try {
-      await this.api.call('DELETE', `/sessions/${encodeURIComponent(id)}`);
-      this.elements.dialog.close();
-      await this.load();
+      await this.detail.show(id);
     } catch (error) {
       this.elements.error.textContent = error.message;
     }

@@ -2,6 +2,8 @@
 // and only when its part of the state changed, so an update stays well under a frame.
 
 const number = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+// Round trips range from microseconds (TCP on a LAN) to seconds.
+export const roundTrip = new Intl.NumberFormat('en', { maximumSignificantDigits: 3 });
 
 function cell(text) {
   const td = document.createElement('td');
@@ -61,9 +63,14 @@ export function renderWorkers(table, modeNote, workers, onAction) {
       button.addEventListener('click', () => onAction(worker.id, action));
       actions.append(button);
     }
-    return row([worker.id, worker.state, worker.sessions, `${number.format(worker.ring_share * 100)} %`,
+    const tr = row([worker.id, worker.state, worker.sessions, `${number.format(worker.ring_share * 100)} %`,
       number.format(worker.rps), number.format(worker.p99_ms), `${worker.heartbeat_age_ms} ms`,
       worker.restarts, actions]);
+    // Named for scripts and tests that read one worker's figures.
+    tr.dataset.worker = worker.id;
+    tr.cells[1].dataset.field = 'state';
+    tr.cells[7].dataset.field = 'restarts';
+    return tr;
   });
   table.tBodies[0].replaceChildren(...rows);
 }
@@ -71,7 +78,7 @@ export function renderWorkers(table, modeNote, workers, onAction) {
 export function renderQuality(cards, bands, worst, connections) {
   fillCards(cards, [
     ['Connections', number.format(connections.open)],
-    ['Mean RTT', connections.mean_rtt_ms == null ? 'n/a' : `${number.format(connections.mean_rtt_ms)} ms`],
+    ['Mean RTT', connections.mean_rtt_ms == null ? 'n/a' : `${roundTrip.format(connections.mean_rtt_ms)} ms`],
     ['Backlog', `${number.format(connections.backlog_bytes / 1024)} KiB`],
     ['Drops (1 min)', number.format(connections.drops_last_minute)],
     ['Reconnects (5 min)', number.format(connections.reconnects_last_5min)],

@@ -3,6 +3,7 @@
 #include "eventstream.h"
 
 #include <sm/hostcontext.h>
+#include <sm/http.h>
 #include <sm/logger.h>
 #include <sm/metrics.h>
 
@@ -46,6 +47,7 @@ void ConnectionRegistry::open(std::shared_ptr<sm::HttpStream> stream, const sm::
     stats.connectionId = m_nextConnectionId++;
     stats.connectedAt = QDateTime::currentDateTimeUtc();
     stats.resumed = after.has_value();
+    stats.socketDescriptor = stream->socketDescriptor();
     if (after) {
         stats.sessionReconnects = countReconnect(stats.sessionId);
         m_metrics.reconnects.increment();
@@ -94,6 +96,7 @@ QList<sm::ConnectionSample> ConnectionRegistry::sample() const
         sample.sessionId = stats.sessionId;
         sample.userId = stats.userId;
         sample.peer = stats.peerAddress;
+        sample.rttMs = stats.readRttMs();
         sample.backlogBytes = stats.bytesQueued;
         sample.flushMs = stats.lastFlushMs;
         sample.drops = stats.eventsDropped;

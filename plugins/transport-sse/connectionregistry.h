@@ -52,7 +52,8 @@ public:
 
     QList<ConnectionStats> connections() const;
 
-    // sm::ConnectionSource. SSE gives no round-trip time (rttMs stays unknown).
+    // sm::ConnectionSource. SSE itself has no round trip to time: rttMs is the kernel's
+    // TCP estimate for the connection's socket (ConnectionStats::readRttMs).
     QList<sm::ConnectionSample> sample() const override;
     void advise(quint64 connectionId, const QByteArray &type, const QByteArray &jsonData) override;
     void closeConnection(quint64 connectionId) override;

@@ -26,6 +26,11 @@ struct ConnectionStats {
     qint64 bytesQueued = 0;         // not yet handed to the kernel (sampled when read)
     double lastFlushMs = 0;         // time from a write until the queue was empty again
     double maxFlushMs = 0;
+    qintptr socketDescriptor = -1;  // the connection's TCP socket, read for kernel figures only
+
+    // The kernel's smoothed round-trip time of the connection (TCP_INFO tcpi_rtt), in ms,
+    // as of now; -1 when unknown: no socket, not TCP, or no round trip measured yet.
+    double readRttMs() const;
 };
 
 } // namespace sse

@@ -23,6 +23,8 @@ constexpr int kTickMs = 1000;
 constexpr size_t kHistoryPoints = 15 * 60; // one point a second: the charts' 15 minutes
 // A dashboard that cannot keep up (a stalled tab) is dropped rather than buffered.
 constexpr qint64 kMaxClientBacklog = 1024 * 1024;
+// RTTs to the microsecond: TCP's own estimate on a LAN or loopback is well under 0.1 ms.
+constexpr int kRttDecimals = 3;
 
 // Counters the feed shows as totals and as per-second rates: key -> metric.
 const std::pair<const char *, const char *> kCounters[] = {
@@ -202,14 +204,14 @@ QJsonObject DashboardFeed::readConnections() const
                                  {"peer", scored.sample.peer},
                                  {"score", scored.quality.score},
                                  {"reasons", QJsonArray::fromStringList(scored.quality.reasons)},
-                                 {"rtt_ms", scored.sample.rttMs < 0 ? QJsonValue() : rounded(scored.sample.rttMs)},
+                                 {"rtt_ms", scored.sample.rttMs < 0 ? QJsonValue() : rounded(scored.sample.rttMs, kRttDecimals)},
                                  {"backlog_bytes", scored.sample.backlogBytes},
                                  {"flush_ms", rounded(scored.sample.flushMs)}});
     }
     return QJsonObject{{"open", summary.connections},
                        {"by_transport", transports},
                        {"quality_bands", bands},
-                       {"mean_rtt_ms", summary.meanRttMs < 0 ? QJsonValue() : rounded(summary.meanRttMs)},
+                       {"mean_rtt_ms", summary.meanRttMs < 0 ? QJsonValue() : rounded(summary.meanRttMs, kRttDecimals)},
                        {"backlog_bytes", summary.backlogBytes},
                        {"drops_last_minute", double(summary.recentDrops)},
                        {"reconnects_last_5min", double(summary.recentReconnects)},

@@ -2,6 +2,7 @@
 
 #include "dashboard/dashboardassets.h"
 #include "dashboard/dashboardfeed.h"
+#include "dashboard/sessionliveview.h"
 #include "http/httplistener.h"
 #include "workerpool/workerdirectory.h"
 
@@ -37,6 +38,8 @@ void DashboardRoutes::install(HttpListener &listener, const Authenticator &auth,
         exchange->respond(HttpResponse::json(200, feed.state()));
     });
     installWorkerActions(listener, auth, actions);
+    if (actions.sessionView)
+        installSessionView(listener, auth, actions.sessionView);
     listener.addRoute("POST", QStringLiteral("/admin/drain"), [&auth, actions](const HttpExchangePtr &exchange) {
         if (Result<Caller> caller = authorizeAdmin(auth, exchange->request()); !caller.ok())
             return exchange->respond(HttpResponse::error(caller.error()));
@@ -56,6 +59,19 @@ void DashboardRoutes::installPage(HttpListener &listener)
     listener.addRoute("GET", QStringLiteral("/dashboard/{file}"), [assets](const HttpExchangePtr &exchange) {
         const HttpRequest &request = exchange->request();
         exchange->respond(assets->serve(request.pathParams.value(0), request));
+    });
+}
+
+// The stored session itself comes from GET /sessions/{id}; this adds what only this node
+// knows live, so an unknown id simply has no connections and no events.
+void DashboardRoutes::installSessionView(HttpListener &listener, const Authenticator &auth,
+                                         std::shared_ptr<const SessionLiveView> view)
+{
+    listener.addRoute("GET", QStringLiteral("/admin/sessions/{id}/live"), [&auth, view](const HttpExchangePtr &exchange) {
+        const HttpRequest &request = exchange->request();
+        if (Result<Caller> caller = authorizeAdmin(auth, request); !caller.ok())
+            return exchange->respond(HttpResponse::error(caller.error()));
+        exchange->respond(HttpResponse::json(200, view->read(request.pathParams.value(0))));
     });
 }
 

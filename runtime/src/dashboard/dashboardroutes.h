@@ -12,6 +12,7 @@ class Authenticator;
 class DashboardAssets;
 class DashboardFeed;
 class HttpListener;
+class SessionLiveView;
 class WorkerDirectory;
 
 // The dashboard on the runtime's HTTP listener, all but the page itself for the admin
@@ -19,6 +20,7 @@ class WorkerDirectory;
 //   GET  /dashboard/, /dashboard/{file}      the page (static, embedded)
 //   WS   /dashboard/live?token=...           the live feed (DashboardFeed)
 //   GET  /admin/dashboard                    the feed's current state (the page's login check)
+//   GET  /admin/sessions/{id}/live           connections and recent events (SessionLiveView)
 //   POST /admin/workers/{id}/drain|restart   through the WorkerDirectory
 //   POST /admin/drain                        drains this node (see RuntimeHost::drain)
 class DashboardRoutes {
@@ -27,6 +29,7 @@ public:
         WorkerDirectory *workers = nullptr; // null: back-ends run in process
         std::function<void()> drainNode;
         std::function<int()> drainWindowSecs;
+        std::shared_ptr<const SessionLiveView> sessionView; // kept by its route
     };
 
     static void install(HttpListener &listener, const Authenticator &auth, DashboardFeed &feed, Actions actions);
@@ -36,6 +39,8 @@ public:
 private:
     static void installPage(HttpListener &listener);
     static void installWorkerActions(HttpListener &listener, const Authenticator &auth, const Actions &actions);
+    static void installSessionView(HttpListener &listener, const Authenticator &auth,
+                                   std::shared_ptr<const SessionLiveView> view);
 };
 
 } // namespace sm

@@ -56,6 +56,7 @@ public:
     ~HttpConnection() override;
 
     bool isOpen() const { return !m_finished; }
+    qintptr socketDescriptor() const { return m_socket ? m_socket->socketDescriptor() : -1; }
     void abort();
 
     // Exchange and stream side; all no-ops once the connection is finished.

@@ -29,6 +29,11 @@ bool HttpSocketStream::isOpen() const
     return m_open && m_connection && m_connection->isOpen();
 }
 
+qintptr HttpSocketStream::socketDescriptor() const
+{
+    return isOpen() ? m_connection->socketDescriptor() : -1;
+}
+
 void HttpSocketStream::close()
 {
     const auto keepAlive = shared_from_this(); // the closed handler may drop the last owner

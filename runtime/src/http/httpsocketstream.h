@@ -23,6 +23,7 @@ public:
     void close() override;
     void abort() override;
     void setClosedHandler(std::function<void()> handler) override;
+    qintptr socketDescriptor() const override;
 
     // Called by the connection when the client went away or the connection ended.
     void notifyClosed();

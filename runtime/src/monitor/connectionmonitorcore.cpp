@@ -124,7 +124,18 @@ void ConnectionMonitorCore::sampleNow()
     forgetGone();
     summary.adviceSent = m_summary.adviceSent;
     m_summary = std::move(summary);
+    m_lastRound = std::move(all);
     publish(m_summary);
+}
+
+QList<ConnectionMonitorCore::Scored> ConnectionMonitorCore::connectionsOf(const QString &sessionId) const
+{
+    QList<Scored> connections;
+    for (const Scored &scored : m_lastRound) {
+        if (scored.sample.sessionId == sessionId)
+            connections << scored;
+    }
+    return connections;
 }
 
 ConnectionMonitorCore::Scored ConnectionMonitorCore::score(const QString &transport, ConnectionSource *source,

@@ -67,6 +67,9 @@ public:
     // One sampling round (the timer calls it; tests call it with their own clock).
     void sampleNow();
     const Summary &summary() const { return m_summary; }
+    // The connections of one session as scored in the last round (the dashboard's session
+    // view); linear in open connections.
+    QList<Scored> connectionsOf(const QString &sessionId) const;
 
     // Drain: sends `reconnect` advice to every open connection, one after another spread
     // evenly over `window`, and ends each connection after its advice. Emits
@@ -115,6 +118,7 @@ private:
     QHash<QString, SessionHistory> m_sessions;
     quint64 m_round = 0;
     Summary m_summary;
+    QList<Scored> m_lastRound; // every connection scored in the last round
     QList<Gauge *> m_bandGauges;
     Gauge &m_backlogGauge;
     Counter &m_qualityAdvice;

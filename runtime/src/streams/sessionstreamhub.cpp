@@ -200,6 +200,20 @@ void SessionStreamHub::compact(Log &log)
     std::erase(log.subscribers, nullptr);
 }
 
+QList<Event> SessionStreamHub::recentEvents(const QString &sessionId, int count) const
+{
+    QList<Event> events;
+    auto it = m_logs.find(sessionId);
+    if (it == m_logs.end())
+        return events;
+    const std::deque<Event> &ring = it->second.ring;
+    const size_t first = ring.size() > size_t(count) ? ring.size() - size_t(count) : 0;
+    events.reserve(qsizetype(ring.size() - first));
+    for (size_t i = first; i < ring.size(); ++i)
+        events << ring[i];
+    return events;
+}
+
 int SessionStreamHub::subscriberCount(const QString &sessionId) const
 {
     auto it = m_logs.find(sessionId);

@@ -3,6 +3,7 @@
 #include <sm/streamhub.h>
 
 #include <QHash>
+#include <QList>
 #include <QString>
 
 #include <deque>
@@ -43,6 +44,9 @@ public:
 
     quint64 epoch() const { return m_options.epoch; }
     int subscriberCount(const QString &sessionId) const;
+    // The last `count` events still in the session's log, oldest first (read only: the
+    // dashboard's session view). The last one's seq is how many this epoch has published.
+    QList<Event> recentEvents(const QString &sessionId, int count) const;
 
 private:
     class Handle;

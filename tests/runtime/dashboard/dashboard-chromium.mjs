@@ -1,8 +1,10 @@
 // The dashboard in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
 // log in with the keyboard, see the live counters follow sessions created and deleted
-// through the API, search a session and terminate it from its detail view (with the
-// confirmation), check the phone layout, and save screenshots.
-// Env: SM_BASE_URL, SM_ADMIN_TOKEN, SM_NODE_PACKAGE_DIR, SM_ARTIFACT_DIR.
+// through the API, search a session, see its connections, event rate and recent events in
+// its detail view and terminate it there (with the confirmation), see a worker killed with
+// SIGKILL come back in the workers table, see the page turn "stale" while the runtime is
+// frozen (SIGSTOP) and "live" again after, check the phone layout, and save screenshots.
+// Env: SM_BASE_URL, SM_ADMIN_TOKEN, SM_RUNTIME_PID, SM_NODE_PACKAGE_DIR, SM_ARTIFACT_DIR.
 import { createRequire } from 'node:module';
 
 const require = createRequire(`${process.env.SM_NODE_PACKAGE_DIR}/package.json`);
@@ -11,10 +13,13 @@ const { chromium } = require('playwright-core');
 const base = process.env.SM_BASE_URL;
 const token = process.env.SM_ADMIN_TOKEN;
 const artifacts = process.env.SM_ARTIFACT_DIR;
+const runtimePid = Number(process.env.SM_RUNTIME_PID);
 let browser;
+let frozen = false;
 
 async function fail(message) {
   console.error(`FAIL: ${message}`);
+  if (frozen) process.kill(runtimePid, 'SIGCONT');
   await browser?.close().catch(() => {});
   process.exit(1);
 }
@@ -76,7 +81,20 @@ await page.fill('#session-search input[name="user"]', user);
 await page.click('#session-search button[type="submit"]');
 await page.waitForFunction(() => document.querySelectorAll('#sessions tbody tr').length === 3, null, { timeout: 10000 })
   .catch(() => fail('search did not list the three sessions'));
-// Search by id, open it, terminate it with the confirmation.
+// An open SSE stream and a few events on the session the detail view will show.
+const stream = new AbortController();
+const sse = await fetch(`${base}/sessions/${ids[1]}/events`, {
+  headers: { authorization: `Bearer ${token}` }, signal: stream.signal,
+});
+if (sse.status !== 200) await fail(`SSE stream answered ${sse.status}`);
+sse.body.getReader().read().catch(() => {});
+for (let i = 0; i < 3; ++i) {
+  const pushed = await api('POST', `/sessions/${ids[1]}/events`, { type: 'app.note', data: { n: i } });
+  if (pushed.status !== 202) await fail(`publishing answered ${pushed.status}`);
+}
+
+// Search by id, open it: metadata, its SSE connection with its quality, its recent events
+// and an event rate; then terminate it with the confirmation.
 await page.fill('#session-search input[name="user"]', '');
 await page.fill('#session-search input[name="id"]', ids[1]);
 await page.click('#session-search button[type="submit"]');
@@ -84,6 +102,15 @@ await page.waitForFunction(() => document.querySelectorAll('#sessions tbody tr')
 await page.click(`#sessions tbody button[aria-label="Open session ${ids[1]}"]`);
 await page.waitForSelector('#session-detail[open]');
 if (!(await page.textContent('#detail-metadata')).includes('t1')) await fail('detail does not show the metadata');
+await page.waitForFunction(() => [...document.querySelectorAll('#detail-connections tbody tr')]
+  .some((tr) => tr.cells[0].textContent === 'sse' && Number(tr.cells[2].textContent) >= 0), null, { timeout: 10000 })
+  .catch(() => fail('detail does not show the session\'s SSE connection with its score'));
+const recent = await page.$$eval('#detail-events li strong', (items) => items.map((i) => i.textContent));
+if (recent.filter((type) => type === 'app.note').length !== 3) await fail(`recent events: ${recent}`);
+// The rate needs two readings a second apart; the total counts every event of the session.
+await page.waitForFunction(() => Number(/events\/s \((\d+) so far\)/.exec(document.getElementById('detail-rate').textContent)?.[1]) >= 3,
+  null, { timeout: 5000 }).catch(async () => fail(`event rate shows "${await page.textContent('#detail-rate')}"`));
+console.log('detail shows connections, recent events and the event rate');
 await page.screenshot({ path: `${artifacts}/dashboard-session.png` });
 await page.click('#terminate');
 await page.waitForSelector('#confirm[open]');
@@ -92,10 +119,39 @@ await page.waitForFunction(() => !document.querySelector('#session-detail[open]'
 const after = await api('GET', `/sessions/${ids[1]}`);
 if (after.json?.state !== 'terminated') await fail(`terminated from the page, but the session is ${after.json?.state}`);
 await waitForCounter('sessions-terminated', terminated0 + 2);
+stream.abort();
 console.log('terminated from the page');
 
-// Back-ends in process: the workers section says so instead of an empty table.
-if (!(await page.isVisible('#workers-mode'))) await fail('the in-process note is not shown');
+// A worker killed with SIGKILL: the pool restarts it and the table shows the restart.
+const workers = (await api('GET', '/admin/workers')).json.workers;
+const victim = workers.find((w) => w.state === 'live' && w.pid > 0);
+if (!victim) await fail(`no live local worker to kill: ${JSON.stringify(workers)}`);
+const workerField = (id, field) => page.$eval(`#workers tr[data-worker="${id}"] [data-field="${field}"]`,
+  (el) => el.textContent).catch(() => null);
+await page.waitForFunction((id) => document.querySelector(`#workers tr[data-worker="${id}"]`), victim.id);
+const restarts0 = Number(await workerField(victim.id, 'restarts'));
+process.kill(victim.pid, 'SIGKILL');
+await page.waitForFunction(([id, want]) => {
+  const row = document.querySelector(`#workers tr[data-worker="${id}"]`);
+  return row && Number(row.querySelector('[data-field="restarts"]').textContent) === want
+    && row.querySelector('[data-field="state"]').textContent === 'live';
+}, [victim.id, restarts0 + 1], { timeout: 20000 }).catch(async () =>
+  fail(`worker ${victim.id}: restarts ${await workerField(victim.id, 'restarts')}, state ${await workerField(victim.id, 'state')}`));
+console.log(`killed worker ${victim.id} (pid ${victim.pid}): the table shows its restart`);
+await page.screenshot({ path: `${artifacts}/dashboard-workers.png`, fullPage: true });
+
+// The feed drops (the runtime frozen): the page says "stale", then "live" once it is back.
+process.kill(runtimePid, 'SIGSTOP');
+frozen = true;
+await page.waitForFunction(() => document.getElementById('feed-status').textContent === 'stale', null, { timeout: 10000 })
+  .catch(() => fail('the page never showed "stale" while the feed was gone'));
+await page.screenshot({ path: `${artifacts}/dashboard-stale.png` });
+process.kill(runtimePid, 'SIGCONT');
+frozen = false;
+await page.waitForFunction(() => document.getElementById('feed-status').textContent === 'live', null, { timeout: 15000 })
+  .catch(() => fail('the page did not recover to "live" after the feed came back'));
+console.log('stale while the feed was gone, live again after');
+
 const plugins = await page.$$eval('#plugins tbody tr td:first-child', (cells) => cells.map((c) => c.textContent));
 if (!plugins.includes('transport-sse')) await fail(`plugins table: ${plugins}`);
 

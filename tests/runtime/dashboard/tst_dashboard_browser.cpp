@@ -1,7 +1,9 @@
 // The dashboard in a real browser and /metrics read by a real Prometheus text parser,
-// against a real runtime: headless Chromium (playwright-core) logs in, watches the live
-// counters follow sessions being created and deleted, searches a session and terminates
-// it from the page, and leaves screenshots in the build tree.
+// against a real runtime with one worker process: headless Chromium (playwright-core) logs
+// in, watches the live counters follow sessions being created and deleted, opens a session
+// (connections, events, rate) and terminates it from the page, sees a worker killed with
+// SIGKILL restart and the page go stale while the runtime is frozen, and leaves screenshots
+// in the build tree.
 #include "apiclient.h"
 #include "runtimeprocess.h"
 #include "sseclient.h"
@@ -22,7 +24,7 @@ private slots:
     void pageIsServedWithCachingHeaders();
     void liveFeedRefusesANonAdminToken();
     void metricsParseAsPrometheusTextWithTheExpectedSeries();
-    void chromiumLogsInSeesLiveCountersAndTerminatesASession();
+    void chromiumFollowsSessionsWorkersAndFeedLossAndTerminatesASession();
 
 private:
     QByteArray runScript(const QString &script);
@@ -40,6 +42,7 @@ void TestDashboardBrowser::initTestCase()
     QVERIFY2(QFileInfo(QStringLiteral("/usr/bin/chromium")).isExecutable(), "needs Debian's chromium package");
     QVERIFY2(!QStandardPaths::findExecutable("node").isEmpty(), "needs node (20 or newer) on PATH");
     m_runtime = std::make_unique<RuntimeProcess>();
+    m_runtime->addSetting("worker_count", "1");
     QVERIFY2(m_runtime->start(), m_runtime->output().constData());
     m_api = std::make_unique<ApiClient>(m_runtime->url("/"));
     m_admin = m_runtime->token("ops", "admin");
@@ -74,7 +77,8 @@ void TestDashboardBrowser::liveFeedRefusesANonAdminToken()
     QCOMPARE(m_api->send("GET", "/admin/dashboard", m_runtime->token("alice")).status, 403);
     const ApiReply state = m_api->send("GET", "/admin/dashboard", m_admin);
     QCOMPARE(state.status, 200);
-    QCOMPARE(state.json().value("workers").toObject().value("mode").toString(), QString("in-process"));
+    QCOMPARE(state.json().value("workers").toObject().value("mode").toString(), QString("pool"));
+    QCOMPARE(m_api->send("GET", "/admin/sessions/x/live", m_runtime->token("alice")).status, 403);
     const QByteArray upgrade = "GET /dashboard/live?token=" + m_runtime->token("alice").toUtf8()
         + " HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
           "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
@@ -86,6 +90,7 @@ QByteArray TestDashboardBrowser::runScript(const QString &script)
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("SM_BASE_URL", m_runtime->url("").toString());
     env.insert("SM_ADMIN_TOKEN", m_admin);
+    env.insert("SM_RUNTIME_PID", QString::number(m_runtime->processId()));
     env.insert("SM_NODE_PACKAGE_DIR", QStringLiteral(SM_NODE_PACKAGE_DIR));
     env.insert("SM_ARTIFACT_DIR", QStringLiteral(SM_DASHBOARD_ARTIFACT_DIR));
     QProcess node;
@@ -116,11 +121,12 @@ void TestDashboardBrowser::metricsParseAsPrometheusTextWithTheExpectedSeries()
     QVERIFY2(output.contains("PASS"), output.constData());
 }
 
-void TestDashboardBrowser::chromiumLogsInSeesLiveCountersAndTerminatesASession()
+void TestDashboardBrowser::chromiumFollowsSessionsWorkersAndFeedLossAndTerminatesASession()
 {
     const QByteArray output = runScript("dashboard-chromium.mjs");
     QVERIFY2(output.contains("PASS"), output.constData());
-    for (const char *shot : {"dashboard-1280x800.png", "dashboard-phone.png", "dashboard-session.png"})
+    for (const char *shot : {"dashboard-1280x800.png", "dashboard-phone.png", "dashboard-session.png",
+                             "dashboard-workers.png", "dashboard-stale.png"})
         QVERIFY2(QFileInfo(QStringLiteral(SM_DASHBOARD_ARTIFACT_DIR "/") + shot).size() > 0, shot);
 }
 

@@ -1,18 +1,24 @@
-// Draining a real runtime with open SSE streams: readiness goes 503 first, each stream
-// gets `reconnect` advice (spread over drain_window) and is ended, then the process
-// exits cleanly; every session acknowledged before is still there after a restart.
+// Draining a real runtime with open SSE streams and a gRPC StreamEvents call: readiness
+// goes 503 first, each stream gets `reconnect` advice (spread over drain_window) and is
+// ended, then the process exits by itself, cleanly; no event acknowledged before is
+// missing from the gRPC stream, and every acknowledged session is still there after a
+// restart.
 #include "apiclient.h"
+#include "grpceventreader.h"
 #include "runtimeprocess.h"
 #include "sseclient.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 #include <memory>
 
 namespace {
-constexpr int kStreams = 4;
+constexpr int kSseStreams = 4;
+constexpr int kPublishedBeforeDrain = 3;
 constexpr int kDrainWindowSecs = 2;
 
 bool hasDrainAdvice(const QList<SseFrame> &frames)
@@ -22,6 +28,28 @@ bool hasDrainAdvice(const QList<SseFrame> &frames)
             return true;
     }
     return false;
+}
+
+bool hasDrainAdvice(const QList<sm::v1::Event> &events)
+{
+    for (const sm::v1::Event &event : events) {
+        if (event.type() == "reconnect" && event.id().empty()
+            && QByteArray::fromStdString(event.data_json()).contains(R"("reason":"drain")"))
+            return true;
+    }
+    return false;
+}
+
+// The port of the transport-grpc plugin, from its "listening" log line.
+quint16 grpcPort(const RuntimeProcess &runtime)
+{
+    for (const QByteArray &line : runtime.output().split('\n')) {
+        const QJsonObject entry = QJsonDocument::fromJson(line).object();
+        if (entry.value("component").toString() == QLatin1String("transport-grpc")
+            && entry.value("message").toString() == QLatin1String("listening"))
+            return quint16(entry.value("port").toInt());
+    }
+    return 0;
 }
 } // namespace
 
@@ -40,10 +68,17 @@ private:
         QString admin;
         QStringList sessions;
         QList<std::shared_ptr<SseClient>> streams;
+        std::unique_ptr<GrpcEventReader> grpcStream;
+        QList<QByteArray> acknowledged; // ids of the events published to the gRPC stream's session
     };
     void startWithStreams(Node &node, const QString &dataDir = {});
-    // Waits (event loop running) until every stream had drain advice; their arrival times.
+    void openGrpcStream(Node &node);
+    // Waits (event loop running) until every stream had drain advice; their arrival times,
+    // the SSE streams' first, the gRPC stream's last.
     QList<qint64> waitForAdvice(Node &node, const QElapsedTimer &since);
+    // Every event acknowledged before the drain reached the gRPC stream, in order, before
+    // its advice, and the call ended UNAVAILABLE (the documented "reconnect" end).
+    void verifyGrpcStreamLostNothing(const Node &node);
 };
 
 void TestDashboardDrain::startWithStreams(Node &node, const QString &dataDir)
@@ -55,7 +90,7 @@ void TestDashboardDrain::startWithStreams(Node &node, const QString &dataDir)
     QVERIFY2(node.runtime->start(), node.runtime->output().constData());
     node.api = std::make_unique<ApiClient>(node.runtime->url("/"));
     node.admin = node.runtime->token("ops", "admin");
-    for (int i = 0; i < kStreams; ++i) {
+    for (int i = 0; i < kSseStreams; ++i) {
         const ApiReply created = node.api->send("POST", "/sessions", node.admin, R"({"user_id":"drainer"})");
         QCOMPARE(created.status, 201);
         const QString id = created.json().value("session_id").toString();
@@ -66,21 +101,62 @@ void TestDashboardDrain::startWithStreams(Node &node, const QString &dataDir)
         QCOMPARE(stream->status(), 200);
         node.streams << stream;
     }
+    openGrpcStream(node);
     // The monitor samples once a second: wait until it has seen every stream.
     QTRY_VERIFY_WITH_TIMEOUT(node.api->send("GET", "/metrics").body.contains(
-                                 QByteArray("sm_connections{transport=\"sse\"} ") + QByteArray::number(kStreams)),
+                                 QByteArray("sm_connections{transport=\"sse\"} ") + QByteArray::number(kSseStreams)),
                              5000);
+    QTRY_VERIFY_WITH_TIMEOUT(node.api->send("GET", "/metrics").body.contains(R"(sm_connections{transport="grpc"} 1)"),
+                             5000);
+    // Subscribed now: these events are acknowledged (202) while the stream is open.
+    const QString grpcSession = node.sessions.last();
+    for (int i = 0; i < kPublishedBeforeDrain; ++i) {
+        const ApiReply published = node.api->send("POST", "/sessions/" + grpcSession + "/events", node.admin,
+                                                  QByteArray(R"({"type":"app.tick","data":{"n":)")
+                                                      + QByteArray::number(i) + "}}");
+        QCOMPARE(published.status, 202);
+        node.acknowledged << published.json().value("id").toString().toLatin1();
+    }
+}
+
+void TestDashboardDrain::openGrpcStream(Node &node)
+{
+    const quint16 port = grpcPort(*node.runtime);
+    QVERIFY2(port != 0, "the runtime serves gRPC on an ephemeral port");
+    const ApiReply created = node.api->send("POST", "/sessions", node.admin, R"({"user_id":"drainer"})");
+    QCOMPARE(created.status, 201);
+    node.sessions << created.json().value("session_id").toString();
+    sm::v1::StreamEventsRequest request;
+    request.set_session_id(node.sessions.last().toStdString());
+    node.grpcStream = std::make_unique<GrpcEventReader>(port, node.admin, request);
+}
+
+void TestDashboardDrain::verifyGrpcStreamLostNothing(const Node &node)
+{
+    QTRY_VERIFY_WITH_TIMEOUT(node.grpcStream->status().has_value(), 5000);
+    QCOMPARE(node.grpcStream->status()->error_code(), grpc::StatusCode::UNAVAILABLE);
+    const QList<sm::v1::Event> events = node.grpcStream->events();
+    QList<QByteArray> received;
+    for (const sm::v1::Event &event : events) {
+        if (event.type() == "reconnect")
+            break;
+        received << QByteArray::fromStdString(event.id());
+    }
+    QCOMPARE(received, node.acknowledged);
+    QVERIFY2(received.size() < events.size(), "the stream ends with its reconnect advice");
 }
 
 QList<qint64> TestDashboardDrain::waitForAdvice(Node &node, const QElapsedTimer &since)
 {
-    QList<qint64> arrivals(node.streams.size(), -1);
+    QList<qint64> arrivals(node.streams.size() + 1, -1);
     QDeadlineTimer deadline(kDrainWindowSecs * 1000 + 8000);
     while (!deadline.hasExpired() && arrivals.contains(-1)) {
         for (qsizetype i = 0; i < node.streams.size(); ++i) {
             if (arrivals[i] < 0 && hasDrainAdvice(node.streams[i]->events()))
                 arrivals[i] = since.elapsed();
         }
+        if (arrivals.last() < 0 && hasDrainAdvice(node.grpcStream->events()))
+            arrivals.last() = since.elapsed();
         QTest::qWait(20);
     }
     return arrivals;
@@ -104,13 +180,13 @@ void TestDashboardDrain::adminDrainGoesNotReadyThenSpreadsReconnectAdviceThenSto
     const QList<qint64> arrivals = waitForAdvice(node, since);
     QVERIFY2(!arrivals.contains(-1), "every stream gets reconnect advice");
     const auto [first, last] = std::minmax_element(arrivals.begin(), arrivals.end());
-    // Four streams over two seconds: due at 0, 0.5, 1 and 1.5 s.
+    // Five streams over two seconds: due at 0, 0.4, 0.8, 1.2 and 1.6 s.
     QVERIFY2(*last - *first >= 1200, qPrintable(QStringLiteral("advice spread over %1 ms").arg(*last - *first)));
     for (const auto &stream : node.streams)
         QVERIFY(stream->waitForEnd(5000));
-    QTRY_VERIFY_WITH_TIMEOUT(node.api->send("GET", "/healthz").status == 0, 10000);
-    // On failure, the runtime's own log says how it ended (seen once: -1, a crash at exit).
-    const int exitCode = node.runtime->stop();
+    verifyGrpcStreamLostNothing(node);
+    // "Then the node stops": by itself, no signal sent. On failure, its log says how it ended.
+    const int exitCode = node.runtime->waitForExit(10000);
     QVERIFY2(exitCode == 0, node.runtime->output().right(4000).constData());
 }
 
@@ -128,6 +204,7 @@ void TestDashboardDrain::sigtermDrainsTooAndLosesNoAcknowledgedSession()
     QElapsedTimer since;
     since.start();
     QVERIFY(!waitForAdvice(node, since).contains(-1));
+    verifyGrpcStreamLostNothing(node);
 
     Node again;
     again.runtime = std::make_unique<RuntimeProcess>();

@@ -1,14 +1,36 @@
 // The pieces of the live feed that decide what goes over the wire: the delta between two
-// states (and applying it back, as the page does) and reading figures from the metrics
-// registry's exposition.
+// states (and applying it back, as the page does), reading figures from the metrics
+// registry's exposition, and the session view's live part (connections and events).
 #include "dashboard/jsondelta.h"
 #include "dashboard/metricsreading.h"
+#include "dashboard/sessionliveview.h"
+#include "logging/jsonlogger.h"
 #include "metrics/metricsregistry.h"
+#include "monitor/connectionmonitorcore.h"
+#include "streams/sessionstreamhub.h"
 
 #include <QJsonArray>
 #include <QTest>
 
 using sm::JsonDelta;
+
+namespace {
+// One open connection of session "s1", as a transport would report it.
+class OneConnection : public sm::ConnectionSource {
+public:
+    QList<sm::ConnectionSample> sample() const override
+    {
+        sm::ConnectionSample sample;
+        sample.id = 1;
+        sample.sessionId = QStringLiteral("s1");
+        sample.peer = QStringLiteral("10.0.0.7");
+        sample.rttMs = 1000; // loses all 20 RTT points
+        return {sample};
+    }
+    void advise(quint64, const QByteArray &, const QByteArray &) override {}
+    void closeConnection(quint64) override {}
+};
+} // namespace
 
 class TestDashboardParts : public QObject {
     Q_OBJECT
@@ -20,7 +42,45 @@ private slots:
     void removedMembersAreSentAsNullAndRemovedOnApply();
     void applyingTheDeltaReproducesTheNewState();
     void readingTotalsAndLabelsFromTheRegistry();
+    void sessionViewShowsItsConnectionsAndItsLastEvents();
 };
+
+void TestDashboardParts::sessionViewShowsItsConnectionsAndItsLastEvents()
+{
+    sm::JsonLogger log;
+    sm::JsonLogger::Component logger(log, "test");
+    sm::MetricsRegistry metrics;
+    sm::SessionStreamHub::Options options;
+    options.epoch = 9;
+    sm::SessionStreamHub streams(options, logger, metrics);
+    sm::ConnectionMonitorCore monitor({}, metrics, [] { return qint64(0); });
+    OneConnection source;
+    monitor.addSource("sse", &source);
+    monitor.sampleNow();
+    const int published = sm::SessionLiveView::kRecentEvents + 5;
+    for (int i = 1; i <= published; ++i)
+        streams.publish("s1", "app.tick", QByteArray(R"({"n":)") + QByteArray::number(i) + '}');
+    const sm::SessionLiveView view(streams, monitor);
+
+    const QJsonObject live = view.read("s1");
+    const QJsonArray connections = live.value("connections").toArray();
+    QCOMPARE(connections.size(), 1);
+    QCOMPARE(connections[0]["transport"].toString(), QString("sse"));
+    QCOMPARE(connections[0]["peer"].toString(), QString("10.0.0.7"));
+    QCOMPARE(connections[0]["score"].toInt(), 80);
+    QCOMPARE(connections[0]["rtt_ms"].toDouble(), 1000.0);
+    const QJsonObject stream = live.value("stream").toObject();
+    QCOMPARE(stream["events_total"].toInt(), published);
+    const QJsonArray recent = stream["recent"].toArray();
+    QCOMPARE(recent.size(), sm::SessionLiveView::kRecentEvents);
+    QCOMPARE(recent.first()["id"].toString(), QString("9-6"));
+    QCOMPARE(recent.last()["data"]["n"].toInt(), published);
+
+    const QJsonObject unknown = view.read("nobody");
+    QVERIFY(unknown["connections"].toArray().isEmpty());
+    QCOMPARE(unknown["stream"]["events_total"].toInt(), 0);
+    monitor.removeSource(&source);
+}
 
 void TestDashboardParts::unchangedStateGivesAnEmptyDelta()
 {

@@ -77,6 +77,7 @@ private slots:
     void dropsCountOnlyWithinTheLastMinute();
     void summaryAndMetricsShowBandsWorstConnectionsAndTransports();
     void removedSourceIsNeitherSampledNorAdvised();
+    void connectionsOfASessionAreThoseScoredInTheLastRound();
     void drainAdviceIsSpreadEvenlyOverTheWindowThenDisconnects();
     void drainWithNoConnectionsIsDoneAtOnce();
 
@@ -166,6 +167,33 @@ void TestConnectionMonitor::dropsCountOnlyWithinTheLastMinute()
     m_monitor->sampleNow();
     QCOMPARE(m_monitor->summary().worst.first().quality.score, 100);
     QCOMPARE(m_monitor->summary().recentDrops, quint64(0));
+}
+
+void TestConnectionMonitor::connectionsOfASessionAreThoseScoredInTheLastRound()
+{
+    RecordingSource grpc;
+    grpc.clock = &m_nowMs;
+    m_monitor->addSource("grpc", &grpc);
+    m_sse.add(1, "mine").rttMs = 12;
+    m_sse.add(2, "other");
+    grpc.add(5, "mine").backlogBytes = 512 * 1024;
+    QVERIFY(m_monitor->connectionsOf("mine").isEmpty()); // nothing scored yet
+    m_monitor->sampleNow();
+
+    QList<ConnectionMonitorCore::Scored> mine = m_monitor->connectionsOf("mine");
+    std::sort(mine.begin(), mine.end(), [](const auto &a, const auto &b) { return a.transport < b.transport; });
+    QCOMPARE(mine.size(), 2);
+    QCOMPARE(mine[0].transport, QString("grpc"));
+    QCOMPARE(mine[0].sample.id, quint64(5));
+    QCOMPARE(mine[0].quality.score, 75);
+    QCOMPARE(mine[1].transport, QString("sse"));
+    QCOMPARE(mine[1].sample.rttMs, 12.0);
+    QCOMPARE(mine[1].quality.score, 100);
+
+    grpc.connections.clear(); // closed: gone from the next round
+    m_monitor->sampleNow();
+    QCOMPARE(m_monitor->connectionsOf("mine").size(), 1);
+    m_monitor->removeSource(&grpc);
 }
 
 void TestConnectionMonitor::summaryAndMetricsShowBandsWorstConnectionsAndTransports()
