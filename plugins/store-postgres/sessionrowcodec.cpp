@@ -1,5 +1,7 @@
 #include "sessionrowcodec.h"
 
+#include "arrayliteral.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlQuery>
@@ -56,44 +58,6 @@ QJsonObject recordFor(const sm::StoreWrite &write)
     }
     return {};
 }
-
-// Builds one PostgreSQL array literal ({"a","b",NULL}) element by element.
-class ArrayLiteral {
-public:
-    explicit ArrayLiteral(qsizetype elements) { m_text.reserve(elements * 24 + 2); }
-
-    void append(QStringView element)
-    {
-        m_text.append(m_text.isEmpty() ? u'{' : u',');
-        m_text.append(u'"');
-        for (const QChar c : element) {
-            if (c == u'"' || c == u'\\')
-                m_text.append(u'\\');
-            m_text.append(c);
-        }
-        m_text.append(u'"');
-    }
-    void append(qint64 number) { append(QString::number(number)); }
-    void appendNull() { m_text.append(m_text.isEmpty() ? QStringLiteral("{NULL") : QStringLiteral(",NULL")); }
-    void appendEpochMs(const QDateTime &time)
-    {
-        if (time.isValid())
-            append(time.toMSecsSinceEpoch());
-        else
-            appendNull();
-    }
-    void appendObject(const QJsonObject &object)
-    {
-        // An empty object needs no JSON writer.
-        append(object.isEmpty() ? QStringLiteral("{}")
-                                : QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact)));
-    }
-
-    QString take() { return m_text.isEmpty() ? QStringLiteral("{}") : std::move(m_text.append(u'}')); }
-
-private:
-    QString m_text;
-};
 
 } // namespace
 
