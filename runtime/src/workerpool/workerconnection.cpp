@@ -1,5 +1,8 @@
 #include "workerpool/workerconnection.h"
 
+#include "workerprocess/completionqueuethread.h"
+#include "workerprocess/completiontag.h"
+
 #include "worker.grpc.pb.h"
 
 #include <grpcpp/grpcpp.h>
@@ -8,11 +11,9 @@
 #include <QDateTime>
 #include <QMutex>
 
-#include <atomic>
 #include <chrono>
 #include <deque>
 #include <functional>
-#include <mutex>
 
 namespace sm {
 
@@ -25,17 +26,6 @@ qint64 nowUs()
     return std::chrono::duration_cast<std::chrono::microseconds>(
                std::chrono::steady_clock::now().time_since_epoch()).count();
 }
-// grpc++ 1.51 runs callback-API calls on a completion queue shared by all channels that
-// made one, torn down when the last of them is destroyed. Destroying that last channel
-// while the queue's thread is still finishing an OnDone aborts the process (seen on
-// shutdown and on worker churn). One channel that made a call is therefore kept for the
-// life of the process (deliberately never freed: static destructors run too late).
-void keepCallbackQueueAlive(const std::shared_ptr<grpc::Channel> &channel)
-{
-    static std::once_flag once;
-    std::call_once(once, [&channel] { new std::shared_ptr<grpc::Channel>(channel); });
-}
-
 } // namespace
 
 // Lets gRPC threads post to the connection without racing its destruction: posting and
@@ -64,28 +54,33 @@ private:
     WorkerConnection *m_target;
 };
 
-// The Attach call. A hold keeps OnDone away while the host thread may still start writes;
-// it is removed once reading has ended and no write is in flight. Owned jointly by the
-// connection and, until OnDone, by itself; its last reference is dropped on the host
-// thread, since a channel should not be destroyed inside one of its own callbacks.
-class WorkerConnection::Call : public grpc::ClientBidiReactor<v1::RuntimeMessage, v1::WorkerMessage> {
+// The Attach call on the pool's completion queue. Reads, writes and Finish() complete on
+// the queue's thread; writes are started by whichever thread finds none in flight. Once
+// reading has ended (the worker finished, the stream broke, or it was cancelled) and no
+// write is in flight, Finish() collects the status; its completion is the call's last
+// operation. Owned jointly by the connection and, until then, by itself; its last
+// reference is dropped on the host thread.
+class WorkerConnection::Call {
 public:
-    Call(const QString &address, std::shared_ptr<Bridge> bridge, int maxQueued)
+    Call(const QString &address, std::shared_ptr<Bridge> bridge, int maxQueued, CompletionQueueThread &queueThread)
         : m_channel(grpc::CreateChannel(address.toStdString(), grpc::InsecureChannelCredentials()))
         , m_stub(v1::Worker::NewStub(m_channel))
         , m_bridge(std::move(bridge))
         , m_maxQueued(size_t(maxQueued))
+        , m_queueThread(queueThread)
+        , m_startTag([this](bool ok) { started(ok); })
+        , m_readTag([this](bool ok) { readDone(ok); })
+        , m_writeTag([this](bool ok) { writeDone(ok); })
+        , m_finishTag([this](bool) { finished(); })
     {
     }
 
     void start(std::shared_ptr<Call> self)
     {
         m_self = std::move(self);
-        m_stub->async()->Attach(&m_context, this);
-        keepCallbackQueueAlive(m_channel);
-        AddHold();
-        StartRead(&m_incoming);
-        StartCall();
+        m_queueThread.acquire();
+        m_stream = m_stub->PrepareAsyncAttach(&m_context, &m_queueThread.queue());
+        m_stream->StartCall(m_startTag.tag());
     }
 
     bool write(const v1::RuntimeMessage &message)
@@ -93,104 +88,150 @@ public:
         const v1::RuntimeMessage *next = nullptr;
         {
             QMutexLocker lock(&m_mutex);
-            if (m_readingEnded || m_queue.size() >= m_maxQueued)
+            if (m_closed || m_queue.size() >= m_maxQueued)
                 return false;
             m_queue.push_back(message);
             next = takeNextWrite();
         }
         if (next)
-            StartWrite(next); // outside the lock: a reaction may run before it returns
+            m_stream->Write(*next, m_writeTag.tag()); // outside the lock: it may complete at once
         return true;
     }
 
     void cancel() { m_context.TryCancel(); }
 
-    void OnReadDone(bool ok) override
+private:
+    void started(bool ok)
+    {
+        const v1::RuntimeMessage *next = nullptr;
+        bool finish = false;
+        {
+            QMutexLocker lock(&m_mutex);
+            m_started = true;
+            if (!ok) {
+                endReading();
+                finish = takeFinish();
+            }
+            next = takeNextWrite();
+        }
+        if (!ok) {
+            if (finish)
+                startFinish();
+            return;
+        }
+        m_stream->Read(&m_incoming, m_readTag.tag());
+        if (next)
+            m_stream->Write(*next, m_writeTag.tag());
+    }
+
+    void readDone(bool ok)
     {
         if (!ok) {
-            bool idle = false;
+            bool finish = false;
             {
                 QMutexLocker lock(&m_mutex);
-                m_readingEnded = true;
-                idle = !m_writing;
+                endReading();
+                finish = takeFinish();
             }
-            if (idle)
-                releaseHold();
+            if (finish)
+                startFinish();
             return;
         }
         auto message = std::make_shared<const v1::WorkerMessage>(std::move(m_incoming));
         m_incoming.Clear();
-        // Posted before the next read starts: that read may complete on another gRPC thread
-        // at once, and posting after it would let its message overtake this one (seen:
-        // replies journaled out of op_seq order, sessions then refused on failover).
+        // Posted before the next read starts, so messages reach the host thread in order.
         m_bridge->post([message](WorkerConnection *connection) { connection->deliver(message); });
-        StartRead(&m_incoming);
+        m_stream->Read(&m_incoming, m_readTag.tag());
     }
 
-    void OnWriteDone(bool ok) override
+    void writeDone(bool ok)
     {
         const v1::RuntimeMessage *next = nullptr;
-        bool idle = false;
+        bool finish = false;
         {
             QMutexLocker lock(&m_mutex);
             m_queue.pop_front();
             m_writing = false;
             if (!ok)
-                m_readingEnded = true; // the stream is broken: accept no more writes
-            if (m_readingEnded)
+                m_closed = true; // the stream is broken: accept no more writes
+            if (m_closed)
                 m_queue.clear();
             next = takeNextWrite();
-            idle = m_readingEnded && !m_writing;
+            finish = takeFinish();
         }
         if (next)
-            StartWrite(next);
-        if (idle)
-            releaseHold();
+            m_stream->Write(*next, m_writeTag.tag());
+        if (finish)
+            startFinish();
     }
 
-    void OnDone(const grpc::Status &status) override
+    void startFinish() { m_stream->Finish(&m_status, m_finishTag.tag()); }
+
+    void finished()
     {
-        const QString reason = status.ok() ? QStringLiteral("stream ended")
-                                           : QString::fromStdString(status.error_message());
+        const QString reason = m_status.ok() ? QStringLiteral("stream ended")
+                                             : QString::fromStdString(m_status.error_message());
         m_bridge->post([reason](WorkerConnection *connection) { connection->onCallDone(reason); });
+        CompletionQueueThread &queueThread = m_queueThread;
         std::shared_ptr<Call> last = std::move(m_self);
         if (QCoreApplication *app = QCoreApplication::instance())
             QMetaObject::invokeMethod(app, [last = std::move(last)] {}, Qt::QueuedConnection);
+        queueThread.release(); // this call starts no more operations; it may be gone already
     }
 
-private:
-    // The message to write next, if no write is in flight; under m_mutex. Deque elements
-    // stay where they are while others are added behind them.
+    // Under m_mutex.
+    void endReading()
+    {
+        m_readingEnded = true;
+        m_closed = true;
+        if (!m_writing)
+            m_queue.clear();
+    }
+    // The message to write next, if the call has started and no write is in flight; under
+    // m_mutex. Deque elements stay where they are while others are added behind them.
     const v1::RuntimeMessage *takeNextWrite()
     {
-        if (m_writing || m_queue.empty())
+        if (!m_started || m_writing || m_queue.empty())
             return nullptr;
         m_writing = true;
         return &m_queue.front();
     }
-    void releaseHold()
+    // Whether to call Finish() now; under m_mutex.
+    bool takeFinish()
     {
-        if (!m_holdReleased.exchange(true))
-            RemoveHold();
+        if (!m_readingEnded || m_writing || m_finishCalled)
+            return false;
+        m_finishCalled = true;
+        return true;
     }
 
     std::shared_ptr<grpc::Channel> m_channel;
     std::unique_ptr<v1::Worker::Stub> m_stub;
     grpc::ClientContext m_context;
+    std::unique_ptr<grpc::ClientAsyncReaderWriter<v1::RuntimeMessage, v1::WorkerMessage>> m_stream;
     std::shared_ptr<Bridge> m_bridge;
     std::shared_ptr<Call> m_self;
     const size_t m_maxQueued;
-    QMutex m_mutex;
+    CompletionQueueThread &m_queueThread;
+    CompletionTag m_startTag;
+    CompletionTag m_readTag;
+    CompletionTag m_writeTag;
+    CompletionTag m_finishTag;
+    grpc::Status m_status;
+    v1::WorkerMessage m_incoming; // only touched on the queue's thread
+    QMutex m_mutex;               // guards everything below
     std::deque<v1::RuntimeMessage> m_queue; // front = the write in flight
+    bool m_started = false;
     bool m_writing = false;
+    bool m_closed = false;
     bool m_readingEnded = false;
-    std::atomic_bool m_holdReleased = false;
-    v1::WorkerMessage m_incoming;
+    bool m_finishCalled = false;
 };
 
-WorkerConnection::WorkerConnection(Options options, QObject *parent)
+WorkerConnection::WorkerConnection(Options options, CompletionQueueThread &queueThread, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
+    , m_queueThread(queueThread)
     , m_bridge(std::make_shared<Bridge>(this))
 {
     m_pingTimer.setInterval(m_options.heartbeatIntervalMs);
@@ -206,7 +247,7 @@ WorkerConnection::~WorkerConnection()
 
 void WorkerConnection::open()
 {
-    m_call = std::make_shared<Call>(m_options.address, m_bridge, m_options.maxQueuedWrites);
+    m_call = std::make_shared<Call>(m_options.address, m_bridge, m_options.maxQueuedWrites, m_queueThread);
     m_call->start(m_call);
     m_lastPongMs = QDateTime::currentMSecsSinceEpoch();
     v1::RuntimeMessage hello;

@@ -9,9 +9,12 @@
 
 namespace sm {
 
-// The runtime's end of one worker's `Attach` stream. grpc++ runs the stream on its own
-// threads (a client bidi reactor with its own bounded write queue, one write in flight);
-// everything the worker sends arrives here as Qt signals on the host thread. Sends a
+class CompletionQueueThread;
+
+// The runtime's end of one worker's `Attach` stream, on grpc++'s async API: its
+// operations complete on the pool's CompletionQueueThread (shared by all connections),
+// it has its own bounded write queue with one write in flight, and everything the worker
+// sends arrives here as Qt signals on the host thread. Sends a
 // Hello first, then a Ping every heartbeat interval, and measures RTT and heartbeat age
 // from the Pongs. Host thread only.
 class WorkerConnection : public QObject {
@@ -25,7 +28,8 @@ public:
         int maxQueuedWrites = 65536;  // beyond it send() refuses: the worker is not reading
     };
 
-    explicit WorkerConnection(Options options, QObject *parent = nullptr);
+    // `queueThread` outlives the connection's call (see CompletionQueueThread::stop()).
+    WorkerConnection(Options options, CompletionQueueThread &queueThread, QObject *parent = nullptr);
     ~WorkerConnection() override;
 
     void open();
@@ -56,6 +60,7 @@ private:
     void sendPing();
 
     Options m_options;
+    CompletionQueueThread &m_queueThread;
     std::shared_ptr<Bridge> m_bridge;
     std::shared_ptr<Call> m_call;
     QTimer m_pingTimer;

@@ -4,6 +4,7 @@
 #include "workerpool/localworker.h"
 #include "workerpool/workerconnection.h"
 #include "workerpool/workerstats.h"
+#include "workerprocess/completionqueuethread.h"
 
 #include <sm/logger.h>
 #include <sm/metrics.h>
@@ -107,9 +108,11 @@ WorkerPool::WorkerPool(Options options, StreamHub &streams, Logger &logger, Metr
     , m_logger(logger)
     , m_metrics(metrics)
     , m_router(m_options.loadFactor)
+    , m_linkQueue(std::make_unique<CompletionQueueThread>(std::make_unique<grpc::CompletionQueue>(), "sm-link-cq"))
     , m_failoverCounter(metrics.counter("sm_worker_failovers_total", "Workers lost with their sessions moved"))
     , m_moveCounter(metrics.counter("sm_worker_moved_sessions_total", "Sessions moved to another worker"))
 {
+    m_linkQueue->start();
     m_clock.start();
     m_heartbeatTimer.setInterval(m_options.heartbeatIntervalMs);
     connect(&m_heartbeatTimer, &QTimer::timeout, this, &WorkerPool::checkHeartbeats);
@@ -193,7 +196,7 @@ void WorkerPool::connectTo(Worker &worker, const QString &address)
     options.runtimeId = m_options.runtimeId;
     options.heartbeatIntervalMs = m_options.heartbeatIntervalMs;
     options.snapshotIntervalMs = m_options.snapshotIntervalMs;
-    worker.connection = std::make_unique<WorkerConnection>(options);
+    worker.connection = std::make_unique<WorkerConnection>(options, *m_linkQueue);
     WorkerConnection *connection = worker.connection.get();
     connect(connection, &WorkerConnection::welcomed, this, [this, id] {
         if (auto found = m_workers.find(id); found != m_workers.end())

@@ -18,6 +18,7 @@
 
 namespace sm {
 
+class CompletionQueueThread;
 class Counter;
 class LocalWorker;
 class Logger;
@@ -154,6 +155,9 @@ private:
     Logger &m_logger;
     Metrics &m_metrics;
     ConsistentHashRouter m_router;
+    // Runs every worker connection's stream; declared before m_workers so that it stops
+    // only after their calls were cancelled.
+    std::unique_ptr<CompletionQueueThread> m_linkQueue;
     std::map<QString, std::unique_ptr<Worker>> m_workers;
     std::unordered_map<QString, PoolSession> m_sessions;
     std::map<quint64, Call> m_calls; // by id, i.e. in arrival order

@@ -1,6 +1,6 @@
 #include "workerprocess/midoperationcrash.h"
 
-#include "workerprocess/attachreactor.h"
+#include "workerprocess/attachstream.h"
 
 #include <QDeadlineTimer>
 #include <QFile>
@@ -24,14 +24,14 @@ MidOperationCrash::MidOperationCrash()
 {
 }
 
-void MidOperationCrash::beforeRequestEvent(bool lastOfOp, AttachReactor &stream)
+void MidOperationCrash::beforeRequestEvent(bool lastOfOp, AttachStream &stream)
 {
     if (lastOfOp && m_eventsSent > 0 && QFile::remove(m_triggerPath))
         crashOnceWritten(stream);
     ++m_eventsSent;
 }
 
-void MidOperationCrash::crashOnceWritten(AttachReactor &stream)
+void MidOperationCrash::crashOnceWritten(AttachStream &stream)
 {
     const QDeadlineTimer deadline(kWriteWaitMs);
     while (!stream.allWritten() && !deadline.hasExpired())

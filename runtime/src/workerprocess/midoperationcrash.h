@@ -4,7 +4,7 @@
 
 namespace sm {
 
-class AttachReactor;
+class AttachStream;
 
 // TEST HOOK, inert in production: it does nothing unless the environment variable
 // SM_TEST_CRASH_MID_OPERATION names a trigger file. While that file exists, the first
@@ -24,10 +24,10 @@ public:
     // A request operation begins: nothing of it has been sent.
     void requestStarted() { m_eventsSent = 0; }
     // An event of the running request operation is about to be queued on `stream`.
-    void beforeRequestEvent(bool lastOfOp, AttachReactor &stream);
+    void beforeRequestEvent(bool lastOfOp, AttachStream &stream);
 
 private:
-    void crashOnceWritten(AttachReactor &stream);
+    void crashOnceWritten(AttachStream &stream);
 
     QString m_triggerPath;
     int m_eventsSent = 0;

@@ -1,6 +1,6 @@
 #include "workerprocess/runtimelink.h"
 
-#include "workerprocess/attachreactor.h"
+#include "workerprocess/attachstream.h"
 
 #include <sm/logger.h>
 
@@ -43,7 +43,7 @@ WorkerMessage errorReply(const Request &request, const char *code, const QString
 
 } // namespace
 
-RuntimeLink::RuntimeLink(AttachReactor &stream, BackendFactory &factory, const Identity &identity,
+RuntimeLink::RuntimeLink(AttachStream &stream, BackendFactory &factory, const Identity &identity,
                          WorkerTotals &totals, Logger &logger)
     : m_stream(stream)
     , m_factory(factory)

@@ -15,7 +15,7 @@
 
 namespace sm {
 
-class AttachReactor;
+class AttachStream;
 class Logger;
 
 // The Qt-thread side of one runtime's Attach stream: answers hello with welcome, hosts
@@ -32,7 +32,7 @@ public:
         quint32 tickIntervalMs = 0;
     };
 
-    RuntimeLink(AttachReactor &stream, BackendFactory &factory, const Identity &identity, WorkerTotals &totals,
+    RuntimeLink(AttachStream &stream, BackendFactory &factory, const Identity &identity, WorkerTotals &totals,
                 Logger &logger);
     ~RuntimeLink();
     RuntimeLink(const RuntimeLink &) = delete;
@@ -57,7 +57,7 @@ private:
     void dropSessions();
     HostedSession::EventHandler eventHandler(const std::string &sessionId);
 
-    AttachReactor &m_stream;
+    AttachStream &m_stream;
     BackendFactory &m_factory;
     const Identity m_identity;
     WorkerTotals &m_totals;

@@ -1,5 +1,7 @@
 #include "workerprocess/workerserver.h"
 
+#include "workerprocess/completionqueuethread.h"
+
 #include <sm/backend.h>
 #include <sm/logger.h>
 
@@ -14,26 +16,10 @@ namespace {
 constexpr int kMaxReceiveBytes = 256 << 20;
 }
 
-class WorkerServer::Service : public worker::v1::Worker::CallbackService {
-public:
-    explicit Service(WorkerServer &server) : m_server(server) {}
-
-    // On a gRPC thread: the reactor reports to the server on the Qt thread.
-    grpc::ServerBidiReactor<worker::v1::RuntimeMessage, worker::v1::WorkerMessage> *
-    Attach(grpc::CallbackServerContext *) override
-    {
-        return new AttachReactor(&m_server, m_server, m_server.m_options.maxQueuedBytes);
-    }
-
-private:
-    WorkerServer &m_server;
-};
-
 WorkerServer::WorkerServer(BackendFactory &factory, Options options, Logger &logger)
     : m_factory(factory)
     , m_options(std::move(options))
     , m_logger(logger)
-    , m_service(std::make_unique<Service>(*this))
 {
     m_tickTimer.setTimerType(Qt::PreciseTimer);
     m_tickTimer.callOnTimeout(this, &WorkerServer::tickAll);
@@ -49,11 +35,15 @@ Result<quint16> WorkerServer::start()
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort(m_options.listenAddress.toStdString(), grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(m_service.get());
+    builder.RegisterService(&m_service);
     builder.SetMaxReceiveMessageSize(kMaxReceiveBytes);
+    std::unique_ptr<grpc::ServerCompletionQueue> queue = builder.AddCompletionQueue();
+    grpc::ServerCompletionQueue &serverQueue = *queue;
     m_server = builder.BuildAndStart();
+    m_queueThread = std::make_unique<CompletionQueueThread>(std::move(queue), "sm-worker-cq");
     if (!m_server || port == 0) {
         m_server.reset();
+        m_queueThread.reset();
         return makeError(ErrorCode::Unavailable,
                          QStringLiteral("cannot listen on %1 (address in use or invalid)").arg(m_options.listenAddress));
     }
@@ -61,6 +51,10 @@ Result<quint16> WorkerServer::start()
     m_identity = RuntimeLink::Identity{QStringLiteral("%1:%2/%3").arg(host).arg(port).arg(QCoreApplication::applicationPid()),
                                        m_options.backendId, quint32(QCoreApplication::applicationPid()),
                                        quint32(std::max(0, m_factory.tickIntervalMs()))};
+    m_queueThread->start();
+    m_endpoint.reset(new AttachStream::Endpoint{m_service, serverQueue, *m_queueThread, this, *this,
+                                                m_options.maxQueuedBytes});
+    AttachStream::acceptNext(*m_endpoint);
     if (m_factory.tickIntervalMs() > 0)
         m_tickTimer.start(m_factory.tickIntervalMs());
     return quint16(port);
@@ -73,25 +67,29 @@ void WorkerServer::shutdown(std::chrono::milliseconds deadline)
         return;
     for (auto &entry : m_links)
         entry.second->close(QStringLiteral("worker shutting down"));
+    // Calls still running after the deadline are cancelled, so every stream ends.
     m_server->Shutdown(std::chrono::system_clock::now() + deadline);
-    // The reactors' last reports (streamDone, which deletes them) are queued for this thread.
+    m_queueThread->stop();
+    // The streams' last reports (streamDone, which deletes them) are queued for this thread.
     QCoreApplication::sendPostedEvents(this, QEvent::MetaCall);
     m_links.clear();
     m_server.reset();
+    m_endpoint.reset();
+    m_queueThread.reset();
 }
 
-void WorkerServer::streamOpened(AttachReactor *stream)
+void WorkerServer::streamOpened(AttachStream *stream)
 {
     m_links.emplace(stream, std::make_unique<RuntimeLink>(*stream, m_factory, m_identity, m_totals, m_logger));
 }
 
-void WorkerServer::messageReceived(AttachReactor *stream, const worker::v1::RuntimeMessage &message)
+void WorkerServer::messageReceived(AttachStream *stream, const worker::v1::RuntimeMessage &message)
 {
     if (const auto found = m_links.find(stream); found != m_links.end())
         found->second->handle(message);
 }
 
-void WorkerServer::readsEnded(AttachReactor *stream)
+void WorkerServer::readsEnded(AttachStream *stream)
 {
     if (const auto found = m_links.find(stream); found != m_links.end()) {
         found->second->runtimeClosed();
@@ -99,7 +97,7 @@ void WorkerServer::readsEnded(AttachReactor *stream)
     }
 }
 
-void WorkerServer::streamDone(AttachReactor *stream)
+void WorkerServer::streamDone(AttachStream *stream)
 {
     m_links.erase(stream);
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "workerprocess/attachreactor.h"
+#include "workerprocess/attachstream.h"
 #include "workerprocess/runtimelink.h"
 #include "workerprocess/workertotals.h"
 
@@ -20,18 +20,20 @@ class Server;
 namespace sm {
 
 class BackendFactory;
+class CompletionQueueThread;
 class Logger;
 
-// The gRPC side of a worker process: serves sm.worker.v1.Worker on gRPC's own threads
-// and keeps every back-end instance on the Qt thread (one RuntimeLink per Attach stream).
+// The gRPC side of a worker process: serves sm.worker.v1.Worker with grpc++'s async API
+// on one owned thread (CompletionQueueThread) and keeps every back-end instance on the Qt
+// thread (one RuntimeLink per Attach stream).
 // One timer ticks every instance of every link at the back-end's tick interval.
-class WorkerServer : public QObject, private AttachReactor::Listener {
+class WorkerServer : public QObject, private AttachStream::Listener {
     Q_OBJECT
 public:
     struct Options {
         QString listenAddress;                   // host:port; port 0 picks a free one
         QString backendId;                       // reported in Welcome
-        qint64 maxQueuedBytes = qint64(64) << 20; // per stream, see AttachReactor
+        qint64 maxQueuedBytes = qint64(64) << 20; // per stream, see AttachStream::Endpoint
     };
 
     WorkerServer(BackendFactory &factory, Options options, Logger &logger);
@@ -47,12 +49,11 @@ public:
     const WorkerTotals &totals() const { return m_totals; }
 
 private:
-    class Service;
 
-    void streamOpened(AttachReactor *stream) override;
-    void messageReceived(AttachReactor *stream, const worker::v1::RuntimeMessage &message) override;
-    void readsEnded(AttachReactor *stream) override;
-    void streamDone(AttachReactor *stream) override;
+    void streamOpened(AttachStream *stream) override;
+    void messageReceived(AttachStream *stream, const worker::v1::RuntimeMessage &message) override;
+    void readsEnded(AttachStream *stream) override;
+    void streamDone(AttachStream *stream) override;
     void tickAll();
 
     BackendFactory &m_factory;
@@ -60,9 +61,11 @@ private:
     Logger &m_logger;
     RuntimeLink::Identity m_identity;
     WorkerTotals m_totals;
-    std::unique_ptr<Service> m_service;
-    std::unique_ptr<grpc::Server> m_server;
-    std::unordered_map<AttachReactor *, std::unique_ptr<RuntimeLink>> m_links;
+    worker::v1::Worker::AsyncService m_service;
+    std::unique_ptr<CompletionQueueThread> m_queueThread;
+    std::unique_ptr<AttachStream::Endpoint> m_endpoint;
+    std::unique_ptr<grpc::Server> m_server; // destroyed before the queue, as grpc wants
+    std::unordered_map<AttachStream *, std::unique_ptr<RuntimeLink>> m_links;
     QTimer m_tickTimer;
 };
 
