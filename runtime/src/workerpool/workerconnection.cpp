@@ -108,11 +108,12 @@ private:
         {
             QMutexLocker lock(&m_mutex);
             m_started = true;
-            if (!ok) {
+            if (ok) {
+                next = takeNextWrite();
+            } else {
                 endReading();
                 finish = takeFinish();
             }
-            next = takeNextWrite();
         }
         if (!ok) {
             if (finish)
