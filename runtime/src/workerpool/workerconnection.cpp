@@ -1,7 +1,7 @@
 #include "workerpool/workerconnection.h"
 
-#include "workerprocess/completionqueuethread.h"
-#include "workerprocess/completiontag.h"
+#include "rpc/completionqueuethread.h"
+#include "rpc/completiontag.h"
 
 #include "worker.grpc.pb.h"
 

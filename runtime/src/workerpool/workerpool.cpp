@@ -4,7 +4,7 @@
 #include "workerpool/localworker.h"
 #include "workerpool/workerconnection.h"
 #include "workerpool/workerstats.h"
-#include "workerprocess/completionqueuethread.h"
+#include "rpc/completionqueuethread.h"
 
 #include <sm/logger.h>
 #include <sm/metrics.h>

@@ -1,6 +1,6 @@
 #include "workerprocess/attachstream.h"
 
-#include "workerprocess/completionqueuethread.h"
+#include "rpc/completionqueuethread.h"
 
 #include <utility>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "workerprocess/completiontag.h"
+#include "rpc/completiontag.h"
 
 #include "worker.grpc.pb.h"
 

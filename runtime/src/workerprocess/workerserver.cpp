@@ -1,6 +1,6 @@
 #include "workerprocess/workerserver.h"
 
-#include "workerprocess/completionqueuethread.h"
+#include "rpc/completionqueuethread.h"
 
 #include <sm/backend.h>
 #include <sm/logger.h>

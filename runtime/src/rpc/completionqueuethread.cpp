@@ -1,6 +1,6 @@
-#include "workerprocess/completionqueuethread.h"
+#include "rpc/completionqueuethread.h"
 
-#include "workerprocess/completiontag.h"
+#include "rpc/completiontag.h"
 
 #include <pthread.h>
 
