@@ -424,6 +424,10 @@ void WorkerPool::onMessage(const QString &workerId, const v1::WorkerMessage &mes
         return onReply(workerId, message.reply());
     case v1::WorkerMessage::kEvent:
         return onEvent(workerId, message.event());
+    case v1::WorkerMessage::kEventBatch:
+        for (const v1::Event &event : message.event_batch().events())
+            onEvent(workerId, event);
+        return;
     case v1::WorkerMessage::kSnapshot:
         return onSnapshot(workerId, message.snapshot());
     case v1::WorkerMessage::kAssigned:

@@ -119,6 +119,7 @@ void AttachStream::writeFrontOrFinish(std::unique_lock<std::mutex> &lock)
         return;
     if (!m_queue.empty()) {
         m_writing = true;
+        batchQueuedEvents();
         const WorkerMessage *front = &m_queue.front(); // deque elements do not move on push_back
         lock.unlock();
         m_rpc->stream.Write(*front, m_writeTag.tag());
@@ -132,6 +133,29 @@ void AttachStream::writeFrontOrFinish(std::unique_lock<std::mutex> &lock)
         m_rpc->stream.Finish(status, m_finishTag.tag());
         lock.lock();
     }
+}
+
+// Under m_mutex, no write in flight. Events that queued up behind the previous write go
+// out as one EventBatch: a tick's burst of events then costs a few writes (and a few
+// wake-ups of the runtime's threads), not one per event.
+void AttachStream::batchQueuedEvents()
+{
+    constexpr size_t kMaxBatchEvents = 512;
+    size_t count = 0;
+    while (count < m_queue.size() && count < kMaxBatchEvents && m_queue[count].has_event())
+        ++count;
+    if (count < 2)
+        return;
+    WorkerMessage batch;
+    auto *events = batch.mutable_event_batch()->mutable_events();
+    events->Reserve(int(count));
+    for (size_t i = 0; i < count; ++i) {
+        m_queuedBytes -= qint64(m_queue[i].ByteSizeLong()); // as counted in send()
+        events->AddAllocated(m_queue[i].release_event());
+    }
+    m_queuedBytes += qint64(batch.ByteSizeLong());
+    m_queue.erase(m_queue.begin(), m_queue.begin() + qsizetype(count));
+    m_queue.push_front(std::move(batch));
 }
 
 void AttachStream::writeDone(bool ok)

@@ -81,6 +81,7 @@ private:
     void post(Call &&call);
     void finishWith(const grpc::Status &status, std::unique_lock<std::mutex> &lock);
     void writeFrontOrFinish(std::unique_lock<std::mutex> &lock);
+    void batchQueuedEvents();
     void endIfDone(std::unique_lock<std::mutex> &lock);
 
     Endpoint &m_endpoint;

@@ -197,10 +197,12 @@ void RuntimeLink::ping(const Ping &ping)
     m_stream.send(std::move(out));
 }
 
-void RuntimeLink::tickAll()
+void RuntimeLink::tickSlice(const TickSchedule &schedule, int slice)
 {
-    for (auto &entry : m_sessions)
-        entry.second->tick();
+    for (auto &[sessionId, session] : m_sessions) {
+        if (schedule.sliceOf(sessionId) == slice)
+            session->tick();
+    }
 }
 
 // Only sessions whose state moved since the runtime's last snapshot of them.

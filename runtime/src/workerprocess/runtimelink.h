@@ -2,6 +2,7 @@
 
 #include "workerprocess/hostedsession.h"
 #include "workerprocess/midoperationcrash.h"
+#include "workerprocess/tickschedule.h"
 #include "workerprocess/workertotals.h"
 
 #include "worker.pb.h"
@@ -39,8 +40,8 @@ public:
     RuntimeLink &operator=(const RuntimeLink &) = delete;
 
     void handle(const worker::v1::RuntimeMessage &message);
-    // One tick() (one operation) for every hosted session.
-    void tickAll();
+    // One tick() (one operation) for every hosted session in `slice` of `schedule`.
+    void tickSlice(const TickSchedule &schedule, int slice);
     // The runtime closed its side: drop everything and end the stream.
     void runtimeClosed();
     // Server shutdown: end the stream, keep nothing.

@@ -22,7 +22,7 @@ WorkerServer::WorkerServer(BackendFactory &factory, Options options, Logger &log
     , m_logger(logger)
 {
     m_tickTimer.setTimerType(Qt::PreciseTimer);
-    m_tickTimer.callOnTimeout(this, &WorkerServer::tickAll);
+    m_tickTimer.callOnTimeout(this, &WorkerServer::tickNextSlice);
 }
 
 WorkerServer::~WorkerServer()
@@ -55,8 +55,10 @@ Result<quint16> WorkerServer::start()
     m_endpoint.reset(new AttachStream::Endpoint{m_service, serverQueue, *m_queueThread, this, *this,
                                                 m_options.maxQueuedBytes});
     AttachStream::acceptNext(*m_endpoint);
-    if (m_factory.tickIntervalMs() > 0)
-        m_tickTimer.start(m_factory.tickIntervalMs());
+    if (m_factory.tickIntervalMs() > 0) {
+        m_tickSchedule.emplace(m_factory.tickIntervalMs());
+        m_tickTimer.start(m_tickSchedule->slicePeriodMs());
+    }
     return quint16(port);
 }
 
@@ -102,10 +104,11 @@ void WorkerServer::streamDone(AttachStream *stream)
     m_links.erase(stream);
 }
 
-void WorkerServer::tickAll()
+void WorkerServer::tickNextSlice()
 {
+    const int slice = m_tickSchedule->advance();
     for (auto &entry : m_links)
-        entry.second->tickAll();
+        entry.second->tickSlice(*m_tickSchedule, slice);
 }
 
 } // namespace sm

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 namespace grpc {
@@ -26,7 +27,8 @@ class Logger;
 // The gRPC side of a worker process: serves sm.worker.v1.Worker with grpc++'s async API
 // on one owned thread (CompletionQueueThread) and keeps every back-end instance on the Qt
 // thread (one RuntimeLink per Attach stream).
-// One timer ticks every instance of every link at the back-end's tick interval.
+// One timer ticks every instance of every link once per back-end tick interval, spread
+// over the interval in slices (TickSchedule).
 class WorkerServer : public QObject, private AttachStream::Listener {
     Q_OBJECT
 public:
@@ -54,7 +56,7 @@ private:
     void messageReceived(AttachStream *stream, const worker::v1::RuntimeMessage &message) override;
     void readsEnded(AttachStream *stream) override;
     void streamDone(AttachStream *stream) override;
-    void tickAll();
+    void tickNextSlice();
 
     BackendFactory &m_factory;
     const Options m_options;
@@ -66,6 +68,7 @@ private:
     std::unique_ptr<AttachStream::Endpoint> m_endpoint;
     std::unique_ptr<grpc::Server> m_server; // destroyed before the queue, as grpc wants
     std::unordered_map<AttachStream *, std::unique_ptr<RuntimeLink>> m_links;
+    std::optional<TickSchedule> m_tickSchedule;
     QTimer m_tickTimer;
 };
 

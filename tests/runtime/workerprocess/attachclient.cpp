@@ -12,6 +12,21 @@ AttachClient::AttachClient(quint16 port)
 {
 }
 
+// An event batch is kept as its events, one message each: it means exactly that.
+void AttachClient::receive(Message &&message)
+{
+    if (!message.has_event_batch()) {
+        m_received.push_back(std::move(message));
+        return;
+    }
+    ++m_batches;
+    for (sm::worker::v1::Event &event : *message.mutable_event_batch()->mutable_events()) {
+        Message single;
+        single.mutable_event()->Swap(&event);
+        m_received.push_back(std::move(single));
+    }
+}
+
 AttachClient::~AttachClient()
 {
     m_context.TryCancel();
@@ -23,7 +38,7 @@ void AttachClient::readLoop()
     Message message;
     while (m_stream->Read(&message)) {
         std::lock_guard lock(m_mutex);
-        m_received.push_back(std::move(message));
+        receive(std::move(message));
         message.Clear();
         m_changed.notify_all();
     }
@@ -91,4 +106,10 @@ RuntimeMessage AttachClient::request(quint64 callId, const std::string &sessionI
     request->set_session_id(sessionId);
     request->set_body_json(bodyJson);
     return message;
+}
+
+int AttachClient::batchesReceived()
+{
+    std::lock_guard lock(m_mutex);
+    return m_batches;
 }

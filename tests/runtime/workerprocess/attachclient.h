@@ -27,8 +27,10 @@ public:
     // The first message after the previous match that satisfies `match`, waiting up to
     // `timeoutMs`; nullopt on timeout.
     std::optional<Message> waitFor(const std::function<bool(const Message &)> &match, int timeoutMs = 10000);
-    // Everything received so far, in order.
+    // Everything received so far, in order; an event batch as its events, one message each.
     std::vector<Message> received();
+    // How many event batches were among them.
+    int batchesReceived();
     // Whether the worker ended the stream, and with which status (waits up to timeoutMs).
     std::optional<grpc::Status> waitForEnd(int timeoutMs = 10000);
 
@@ -40,6 +42,7 @@ public:
 
 private:
     void readLoop();
+    void receive(Message &&message); // under m_mutex
 
     std::shared_ptr<grpc::Channel> m_channel;
     std::unique_ptr<sm::worker::v1::Worker::Stub> m_stub;
@@ -49,6 +52,7 @@ private:
     std::condition_variable m_changed;
     std::vector<Message> m_received;
     size_t m_scanFrom = 0;
+    int m_batches = 0;
     std::optional<grpc::Status> m_end;
     std::thread m_reader;
 };

@@ -193,6 +193,38 @@ private slots:
         QVERIFY(ackEventAtReplyOp);
     }
 
+    void eventsQueuedBehindAWriteArriveBatchedAndInOrder()
+    {
+        WorkerUnder worker(fastTicks());
+        QVERIFY(worker.start());
+        AttachClient client(worker.port());
+        client.send(AttachClient::hello(kSnapshotIntervalMs));
+        std::vector<std::string> sessions;
+        for (int i = 0; i < 40; ++i) {
+            sessions.push_back("s" + std::to_string(i));
+            client.send(AttachClient::assign(sessions.back(), quint64(i + 1)));
+            client.send(AttachClient::request(quint64(i + 1), sessions.back(), kSubscribe));
+        }
+        QVERIFY(client.waitFor(replyTo(40)));
+        for (const std::string &session : sessions)
+            QVERIFY(client.waitFor(eventOf(session, 10)));
+
+        QVERIFY2(client.batchesReceived() > 0, "a tick's burst of events went out one message each");
+        for (const std::string &session : sessions) {
+            quint64 previous = 0;
+            bool previousWasLast = true;
+            for (const Message &m : client.received()) {
+                if (!m.has_event() || m.event().session_id() != session)
+                    continue;
+                const quint64 opSeq = m.event().op_seq();
+                QVERIFY2(opSeq >= previous, "op_seq went backwards");
+                QVERIFY2(opSeq == previous || previousWasLast, "an operation's events were interleaved with the next one's");
+                previous = opSeq;
+                previousWasLast = m.event().last_of_op();
+            }
+        }
+    }
+
     void pingIsAnsweredWithPongAndCounters()
     {
         WorkerUnder worker(fastTicks());
