@@ -6,8 +6,8 @@
 //              [--streams 1000] [--sessions 10] [--rate 100] [--publishers 1]
 //              [--stream-secs 10] [--max-batch 0]
 //
-// unary:   `concurrency` chains of CreateSession then GetSession (callback API, two
-//          channels) for unary-secs; pairs/s and pair latency.
+// unary:   `concurrency` chains of CreateSession then GetSession (completion-queue API, two
+//          channels, one polling thread each) for unary-secs; pairs/s and pair latency.
 // rest:    the same pairs over REST (POST /sessions, GET /sessions/{id}), `concurrency`
 //          keep-alive connections, one thread each.
 // streams: `streams` StreamEvents calls over `sessions` sessions (max_batch as given);
@@ -249,78 +249,117 @@ void printPairs(const char *name, const Options &o, Latencies &latencies, long f
     std::fflush(stdout);
 }
 
-// One chain of CreateSession → GetSession pairs, restarted from its own callbacks until stop.
+// One chain of CreateSession → GetSession pairs on a completion queue: the thread polling
+// the queue advances it (no callback executor, no thread per call), so the client costs
+// as little CPU per call as grpc++ allows and leaves the shared cores to the server.
 class UnaryChain {
 public:
-    UnaryChain(sm::v1::SessionService::Stub &stub, const Options &o, std::atomic<bool> &stop)
-        : m_stub(stub), m_options(o), m_stop(stop) {}
+    UnaryChain(sm::v1::SessionService::Stub &stub, grpc::CompletionQueue &queue, const Options &o)
+        : m_stub(stub), m_queue(queue), m_options(o) {}
 
-    void start()
+    // Starts a pair; false when stopping (the chain is then done).
+    bool startPair(bool stopping)
     {
-        if (m_stop) { m_done = true; return; }
+        if (stopping)
+            return false;
         m_started = nowNs();
-        m_context = std::make_unique<grpc::ClientContext>();
-        authorize(*m_context, m_options);
+        m_creating = true;
         m_createRequest.set_metadata_json("{}");
-        m_stub.async()->CreateSession(m_context.get(), &m_createRequest, &m_created,
-                                      [this](grpc::Status status) { onCreated(status); });
+        auto &context = newContext();
+        m_createCall = m_stub.AsyncCreateSession(&context, m_createRequest, &m_queue);
+        m_createCall->Finish(&m_created, &m_status, this);
+        return true;
     }
-    bool done() const { return m_done; }
+    // The call in flight completed: starts the next one; false when the chain is done.
+    bool completed(bool stopping)
+    {
+        if (!m_status.ok()) {
+            ++failures;
+            return startPair(stopping);
+        }
+        if (!m_creating) {
+            latencies.add(nowNs() - m_started);
+            return startPair(stopping);
+        }
+        m_creating = false;
+        m_getRequest.set_session_id(m_created.session().session_id());
+        auto &context = newContext();
+        m_getCall = m_stub.AsyncGetSession(&context, m_getRequest, &m_queue);
+        m_getCall->Finish(&m_session, &m_status, this);
+        return true;
+    }
     Latencies latencies;
     long failures = 0;
 
 private:
-    void onCreated(const grpc::Status &status)
+    grpc::ClientContext &newContext()
     {
-        if (!status.ok()) { ++failures; start(); return; }
         m_context = std::make_unique<grpc::ClientContext>();
         authorize(*m_context, m_options);
-        m_getRequest.set_session_id(m_created.session().session_id());
-        m_stub.async()->GetSession(m_context.get(), &m_getRequest, &m_session,
-                                   [this](grpc::Status status) { onGot(status); });
-    }
-    void onGot(const grpc::Status &status)
-    {
-        if (status.ok())
-            latencies.add(nowNs() - m_started);
-        else
-            ++failures;
-        start();
+        return *m_context;
     }
 
     sm::v1::SessionService::Stub &m_stub;
+    grpc::CompletionQueue &m_queue;
     const Options &m_options;
-    std::atomic<bool> &m_stop;
     std::unique_ptr<grpc::ClientContext> m_context;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<sm::v1::CreateSessionResponse>> m_createCall;
+    std::unique_ptr<grpc::ClientAsyncResponseReader<sm::v1::Session>> m_getCall;
     sm::v1::CreateSessionRequest m_createRequest;
     sm::v1::CreateSessionResponse m_created;
     sm::v1::GetSessionRequest m_getRequest;
     sm::v1::Session m_session;
+    grpc::Status m_status;
+    bool m_creating = true;
     int64_t m_started = 0;
-    std::atomic<bool> m_done{false};
 };
+
+// Runs `chains` on one completion queue until `stop` and every chain's last call is back.
+void driveChains(grpc::CompletionQueue &queue, const std::vector<UnaryChain *> &chains, const std::atomic<bool> &stop)
+{
+    size_t active = 0;
+    for (UnaryChain *chain : chains)
+        active += chain->startPair(stop) ? 1 : 0;
+    void *tag = nullptr;
+    bool ok = false;
+    while (active > 0 && queue.Next(&tag, &ok)) {
+        if (!static_cast<UnaryChain *>(tag)->completed(stop))
+            --active;
+    }
+    queue.Shutdown();
+    while (queue.Next(&tag, &ok)) {
+    }
+}
 
 void runUnary(const Options &o)
 {
+    constexpr size_t kQueues = 2; // one channel (connection) and one polling thread each
     std::vector<std::unique_ptr<sm::v1::SessionService::Stub>> stubs;
-    for (int i = 0; i < 2; ++i)
-        stubs.push_back(sm::v1::SessionService::NewStub(makeChannel(o.grpcTarget, i)));
-    std::atomic<bool> stop{false};
+    std::vector<std::unique_ptr<grpc::CompletionQueue>> queues;
+    for (size_t i = 0; i < kQueues; ++i) {
+        stubs.push_back(sm::v1::SessionService::NewStub(makeChannel(o.grpcTarget, int(i))));
+        queues.push_back(std::make_unique<grpc::CompletionQueue>());
+    }
     std::vector<std::unique_ptr<UnaryChain>> chains;
-    for (int i = 0; i < o.concurrency; ++i)
-        chains.push_back(std::make_unique<UnaryChain>(*stubs[size_t(i % 2)], o, stop));
+    std::vector<std::vector<UnaryChain *>> chainsPerQueue(kQueues);
+    for (size_t i = 0; i < size_t(o.concurrency); ++i) {
+        chains.push_back(std::make_unique<UnaryChain>(*stubs[i % kQueues], *queues[i % kQueues], o));
+        chainsPerQueue[i % kQueues].push_back(chains.back().get());
+    }
+    std::atomic<bool> stop{false};
     const CpuMeter cpu(o.serverPid);
     const auto started = Clock::now();
-    for (auto &chain : chains)
-        chain->start();
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < kQueues; ++i)
+        threads.emplace_back([&, i] { driveChains(*queues[i], chainsPerQueue[i], stop); });
     std::this_thread::sleep_for(std::chrono::seconds(o.unarySecs));
     stop = true;
+    for (auto &thread : threads)
+        thread.join();
     const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
     Latencies latencies;
     long failures = 0;
     for (auto &chain : chains) {
-        while (!chain->done())
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
         latencies.merge(chain->latencies);
         failures += chain->failures;
     }
@@ -372,8 +411,8 @@ int64_t sentAtOf(const char *data, size_t size)
 class StreamReader : public grpc::ClientReadReactor<sm::v1::Event> {
 public:
     StreamReader(sm::v1::SessionService::Stub &stub, const Options &o, const std::string &sessionId,
-                 std::atomic<long> &received, std::atomic<long> &finished)
-        : m_received(received), m_finished(finished)
+                 std::atomic<long> &received, std::atomic<long> &messages, std::atomic<long> &finished)
+        : m_received(received), m_messages(messages), m_finished(finished)
     {
         authorize(m_context, o);
         m_request.set_session_id(sessionId);
@@ -389,6 +428,7 @@ public:
         if (!ok)
             return;
         const int64_t now = nowNs();
+        m_messages.fetch_add(1, std::memory_order_relaxed);
         if (m_event.batch_size() == 0)
             take(m_event, now);
         for (const sm::v1::Event &event : m_event.batch())
@@ -415,6 +455,7 @@ private:
     sm::v1::StreamEventsRequest m_request;
     sm::v1::Event m_event;
     std::atomic<long> &m_received;
+    std::atomic<long> &m_messages;
     std::atomic<long> &m_finished;
     grpc::Status m_status;
 };
@@ -467,11 +508,14 @@ long publish(const Options &o, const std::vector<std::string> &sessionIds, long 
 }
 
 // Publishes, waits for the deliveries and prints the figures of one fan-out phase.
+// `messages` counts the messages that carried the events (batches), null when not known.
 void measureFanOut(const char *name, const Options &o, const std::vector<std::string> &sessionIds,
-                   std::atomic<long> &received, const std::function<Latencies()> &latencies, long endedEarly)
+                   std::atomic<long> &received, const std::atomic<long> *messages,
+                   const std::function<Latencies()> &latencies, long endedEarly)
 {
     const CpuMeter cpu(o.serverPid);
     const long before = received.load();
+    const long messagesBefore = messages ? messages->load() : 0;
     const auto started = Clock::now();
     long publishFailures = 0;
     const long published = publish(o, sessionIds, publishFailures);
@@ -482,13 +526,15 @@ void measureFanOut(const char *name, const Options &o, const std::vector<std::st
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     const double deliverySecs = std::chrono::duration<double>(Clock::now() - started).count();
     const long delivered = received.load() - before;
+    const long written = messages ? messages->load() - messagesBefore : 0;
     Latencies all = latencies();
     std::printf("%-7s streams=%d sessions=%d max_batch=%d rate=%d/s publishers=%d published=%ld publish_failures=%ld "
                 "ended_early=%ld delivered=%ld expected=%ld delivered/s=%.0f (%.1f s publishing, %.1f s until the last) "
-                "p50_ms=%.2f p99_ms=%.2f "
+                "events/message=%.1f p50_ms=%.2f p99_ms=%.2f "
                 "server_cpu_s=%.2f server_cpu_us/event=%.2f client_cpu_us/event=%.2f\n",
                 name, o.streams, o.sessions, o.maxBatch, o.rate, o.publishers, published, publishFailures, endedEarly,
-                delivered, expected, double(delivered) / deliverySecs, publishSecs, deliverySecs, all.percentileMs(0.50),
+                delivered, expected, double(delivered) / deliverySecs, publishSecs, deliverySecs,
+                written > 0 ? double(delivered) / double(written) : 0.0, all.percentileMs(0.50),
                 all.percentileMs(0.99), cpu.server(), delivered > 0 ? cpu.server() * 1e6 / double(delivered) : 0.0,
                 delivered > 0 ? cpu.client() * 1e6 / double(delivered) : 0.0);
     std::fflush(stdout);
@@ -501,14 +547,15 @@ void runStreams(const Options &o)
     for (int i = 0; i < kChannels; ++i)
         stubs.push_back(sm::v1::SessionService::NewStub(makeChannel(o.grpcTarget, 100 + i)));
     const std::vector<std::string> sessionIds = createSessions(o);
-    std::atomic<long> received{0}, finished{0};
+    std::atomic<long> received{0}, messages{0}, finished{0};
     std::vector<std::unique_ptr<StreamReader>> readers;
     for (int i = 0; i < o.streams; ++i)
         readers.push_back(std::make_unique<StreamReader>(*stubs[size_t(i % kChannels)], o,
-                                                         sessionIds[size_t(i) % sessionIds.size()], received, finished));
+                                                         sessionIds[size_t(i) % sessionIds.size()], received, messages,
+                                                         finished));
     std::this_thread::sleep_for(std::chrono::seconds(3)); // let every stream subscribe
     // The samples are merged once every stream has ended (no callback writes them then).
-    measureFanOut("streams", o, sessionIds, received, [&] {
+    measureFanOut("streams", o, sessionIds, received, &messages, [&] {
         for (auto &reader : readers)
             reader->cancel();
         while (finished < o.streams)
@@ -604,7 +651,7 @@ void runSse(const Options &o)
     std::atomic<long> received{0};
     SseReaders readers(o, sessionIds, received);
     std::this_thread::sleep_for(std::chrono::seconds(3)); // let every stream subscribe
-    measureFanOut("sse", o, sessionIds, received, [&] {
+    measureFanOut("sse", o, sessionIds, received, nullptr, [&] {
         readers.stop();
         return readers.latencies;
     }, 0);

@@ -1,6 +1,7 @@
 #include "connectreactor.h"
 
 #include "callinfo.h"
+#include "encodedevent.h"
 #include "grpcerrors.h"
 #include "hostthread.h"
 #include "outboundqueue.h"
@@ -64,11 +65,19 @@ void ConnectReactor::startWrite(const google::protobuf::Message &message)
     StartWrite(static_cast<const sm::v1::ConnectResponse *>(&message));
 }
 
-void ConnectReactor::startEventsWrite(const std::vector<const sm::Event *> &events)
+// The event inside a ConnectResponse: built from the hub's event, as the encoding shared
+// with StreamEvents streams is of a bare Event.
+void ConnectReactor::startEventsWrite(const std::vector<const EncodedEvent *> &events)
 {
     sm::v1::Event *event = m_events.mutable_event();
     event->Clear();
-    ProtoMapping::toProto(events, event);
+    if (events.size() == 1) {
+        ProtoMapping::toProto(events.front()->event(), event);
+    } else {
+        event->mutable_batch()->Reserve(int(events.size()));
+        for (const EncodedEvent *queued : events)
+            ProtoMapping::toProto(queued->event(), event->add_batch());
+    }
     StartWrite(&m_events);
 }
 

@@ -35,7 +35,7 @@ public:
 
 private:
     void startWrite(const google::protobuf::Message &message) override;
-    void startEventsWrite(const std::vector<const sm::Event *> &events) override;
+    void startEventsWrite(const std::vector<const EncodedEvent *> &events) override;
     void finishCall(const grpc::Status &status) override;
 
     grpc::CallbackServerContext *m_context;

@@ -25,18 +25,32 @@ GrpcMetrics::GrpcMetrics(sm::Metrics &metrics)
 {
 }
 
-// The registry returns the same instrument for the same labels; the method and code sets
-// are small and fixed, so the label cardinality is bounded.
 void GrpcMetrics::callFinished(const char *method, const char *code, double seconds)
 {
-    const sm::MetricLabels labels{{QStringLiteral("method"), QString::fromLatin1(method)},
+    const CallInstruments instruments = instrumentsFor(method, code);
+    instruments.calls->increment();
+    instruments.duration->observe(seconds);
+}
+
+// Method and code are static strings from a small fixed set (bounded label cardinality),
+// so they are compared by address: a call costs a short scan instead of building labels
+// and a registry lookup (the registry keeps the instruments alive).
+GrpcMetrics::CallInstruments GrpcMetrics::instrumentsFor(const char *method, const char *code)
+{
+    std::lock_guard lock(m_mutex);
+    for (const CallInstruments &known : m_callInstruments) {
+        if (known.method == method && known.code == code)
+            return known;
+    }
+    const QString methodName = QString::fromLatin1(method);
+    const sm::MetricLabels labels{{QStringLiteral("method"), methodName},
                                   {QStringLiteral("code"), QString::fromLatin1(code)}};
-    m_metrics.counter("sm_grpc_calls_total", "Finished gRPC calls by method and status code", labels)
-        .increment();
-    m_metrics
-        .histogram("sm_grpc_call_duration_seconds", "gRPC call duration by method",
-                   kLatencyBuckets, {{QStringLiteral("method"), QString::fromLatin1(method)}})
-        .observe(seconds);
+    sm::Counter &calls =
+        m_metrics.counter("sm_grpc_calls_total", "Finished gRPC calls by method and status code", labels);
+    sm::Histogram &duration = m_metrics.histogram("sm_grpc_call_duration_seconds", "gRPC call duration by method",
+                                                  kLatencyBuckets, {{QStringLiteral("method"), methodName}});
+    m_callInstruments.push_back(CallInstruments{method, code, &calls, &duration});
+    return m_callInstruments.back();
 }
 
 } // namespace smgrpc

@@ -1,5 +1,8 @@
 #pragma once
 
+#include <mutex>
+#include <vector>
+
 #include <QString>
 
 namespace sm {
@@ -28,7 +31,18 @@ public:
     sm::Histogram &pingRttSeconds;
 
 private:
+    // The instruments of one (method, code) pair, looked up in the registry once.
+    struct CallInstruments {
+        const char *method;
+        const char *code;
+        sm::Counter *calls;
+        sm::Histogram *duration;
+    };
+    CallInstruments instrumentsFor(const char *method, const char *code);
+
     sm::Metrics &m_metrics;
+    std::mutex m_mutex;
+    std::vector<CallInstruments> m_callInstruments;
 };
 
 } // namespace smgrpc

@@ -8,7 +8,27 @@ HostThread::HostThread(QObject *parent) : QObject(parent) {}
 // deadlock against a host thread shutting the server down.
 void HostThread::post(std::function<void()> task)
 {
-    QMetaObject::invokeMethod(this, std::move(task), Qt::QueuedConnection);
+    bool first = false;
+    {
+        std::lock_guard lock(m_mutex);
+        first = m_pending.empty();
+        m_pending.push_back(std::move(task));
+    }
+    if (first)
+        QMetaObject::invokeMethod(this, [this] { runPending(); }, Qt::QueuedConnection);
+}
+
+// Tasks posted meanwhile go into the emptied list and schedule the next run. The batch is
+// local: a task may end the plugin, and this object with it.
+void HostThread::runPending()
+{
+    std::vector<std::function<void()>> tasks;
+    {
+        std::lock_guard lock(m_mutex);
+        tasks.swap(m_pending);
+    }
+    for (auto &task : tasks)
+        task();
 }
 
 } // namespace smgrpc

@@ -1,14 +1,12 @@
 #include "outboundqueue.h"
 
+#include "encodedevent.h"
 #include "streamwriter.h"
 #include "writekicker.h"
 
 namespace smgrpc {
 
 namespace {
-// An event's share of a written message besides its type and data: the id, field tags
-// and lengths. Only for the backlog bound, so it need not be exact.
-constexpr qint64 kEventOverheadBytes = 32;
 // A batch stops growing past this, far below any client's receive limit (4 MiB by default).
 constexpr qint64 kMaxBatchBytes = 64 * 1024;
 } // namespace
@@ -30,10 +28,10 @@ OutboundQueue::Push OutboundQueue::push(std::unique_ptr<google::protobuf::Messag
     return append(Item{{}, std::move(message), bytes, Clock::now()}, bounded);
 }
 
-OutboundQueue::Push OutboundQueue::pushEvent(const sm::Event &event, bool bounded)
+OutboundQueue::Push OutboundQueue::pushEvent(std::shared_ptr<const EncodedEvent> event, bool bounded)
 {
-    const qint64 bytes = event.type.size() + event.data.size() + kEventOverheadBytes;
-    return append(Item{event, nullptr, bytes, Clock::now()}, bounded);
+    const qint64 bytes = qint64(event->batchElement().size());
+    return append(Item{std::move(event), nullptr, bytes, Clock::now()}, bounded);
 }
 
 OutboundQueue::Push OutboundQueue::append(Item item, bool bounded)
@@ -141,7 +139,7 @@ void OutboundQueue::writeNextLocked()
     for (auto it = m_items.cbegin(); it != m_items.cend() && !it->message && int(m_batch.size()) < m_maxBatch
          && batchBytes < kMaxBatchBytes;
          ++it) {
-        m_batch.push_back(&it->event);
+        m_batch.push_back(it->event.get());
         batchBytes += it->bytes;
     }
     m_writing = m_batch.size();

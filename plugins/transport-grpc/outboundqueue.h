@@ -1,7 +1,5 @@
 #pragma once
 
-#include <sm/event.h>
-
 #include <grpcpp/support/status.h>
 
 #include <google/protobuf/message.h>
@@ -19,15 +17,16 @@
 
 namespace smgrpc {
 
+class EncodedEvent;
 class StreamWriter;
 class WriteKicker;
 
 // The bounded write queue of one stream, shared by the host thread (which pushes) and
 // gRPC's threads (which report finished writes). grpc++ allows one write in flight per
 // stream, so messages wait here; past the bound a push is refused and the stream's owner
-// ends it (a slow client must not grow memory). Events are queued as the hub's shared
-// values and turned into a message only when written, off the host thread when the
-// stream is busy; a client that accepts batches gets every queued event (up to its
+// ends it (a slow client must not grow memory). Events are queued as their shared
+// encoding (one per event for all streams) and written from it, off the host thread when
+// the stream is busy; a client that accepts batches gets every queued event (up to its
 // max_batch) in one message. finish() ends the call once the queued messages are
 // written, or at once when they are to be dropped. The reactor detaches itself when gRPC
 // is done with the call; later pushes are refused.
@@ -42,7 +41,7 @@ public:
     void setMaxBatch(int events);
     // `bounded` false lets a replay burst through: the hub's history already bounds it.
     Push push(std::unique_ptr<google::protobuf::Message> message, bool bounded = true);
-    Push pushEvent(const sm::Event &event, bool bounded = true);
+    Push pushEvent(std::shared_ptr<const EncodedEvent> event, bool bounded = true);
     void finish(const grpc::Status &status, bool dropQueued = false);
     // True once finish() was called or the reactor went away: nothing more will be sent.
     bool isClosed() const;
@@ -65,7 +64,7 @@ public:
 private:
     using Clock = std::chrono::steady_clock;
     struct Item {
-        sm::Event event;                                  // when `message` is null
+        std::shared_ptr<const EncodedEvent> event; // when `message` is null
         std::unique_ptr<google::protobuf::Message> message;
         qint64 bytes = 0;
         Clock::time_point queuedAt;
@@ -84,7 +83,7 @@ private:
     int m_maxBatch = 1;
     std::deque<Item> m_items;
     size_t m_writing = 0; // items the write in flight carries (0 = none in flight)
-    std::vector<const sm::Event *> m_batch;
+    std::vector<const EncodedEvent *> m_batch;
     qint64 m_queuedBytes = 0;
     std::optional<grpc::Status> m_finishStatus;
     bool m_finishSent = false;

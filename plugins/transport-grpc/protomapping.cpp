@@ -46,15 +46,6 @@ void ProtoMapping::toProto(const sm::Event &event, sm::v1::Event *out)
     out->set_data_json(event.data.constData(), size_t(event.data.size()));
 }
 
-void ProtoMapping::toProto(const std::vector<const sm::Event *> &events, sm::v1::Event *out)
-{
-    if (events.size() == 1)
-        return toProto(*events.front(), out);
-    out->mutable_batch()->Reserve(int(events.size()));
-    for (const sm::Event *event : events)
-        toProto(*event, out->add_batch());
-}
-
 sm::v1::SessionState ProtoMapping::toProto(sm::SessionState state)
 {
     switch (state) {

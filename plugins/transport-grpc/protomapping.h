@@ -10,7 +10,6 @@
 
 #include <optional>
 #include <string>
-#include <vector>
 
 
 namespace smgrpc {
@@ -20,8 +19,6 @@ class ProtoMapping {
 public:
     static void toProto(const sm::Session &session, sm::v1::Session *out);
     static void toProto(const sm::Event &event, sm::v1::Event *out);
-    // One event as itself, several as a batch (see Event.batch in the proto).
-    static void toProto(const std::vector<const sm::Event *> &events, sm::v1::Event *out);
     static sm::v1::SessionState toProto(sm::SessionState state);
     // Empty for SESSION_STATE_UNSPECIFIED and unknown numbers.
     static std::optional<sm::SessionState> fromProto(int state);

@@ -72,8 +72,8 @@ grpc::ServerUnaryReactor *SessionGrpcService::SubmitRequest(grpc::CallbackServer
     });
 }
 
-grpc::ServerWriteReactor<sm::v1::Event> *SessionGrpcService::StreamEvents(grpc::CallbackServerContext *context,
-                                                                          const sm::v1::StreamEventsRequest *request)
+grpc::ServerWriteReactor<grpc::ByteBuffer> *SessionGrpcService::StreamEvents(grpc::CallbackServerContext *context,
+                                                                             const grpc::ByteBuffer *request)
 {
     return new EventStreamReactor(context, *request, m_host, m_streams, m_maxStreamQueue, m_kicker, stopping());
 }

@@ -15,7 +15,9 @@ class WriteKicker;
 // sm.v1.SessionService on gRPC's threads: each method only hands its call over to the
 // host thread (unary calls through UnaryCalls to SessionCalls, streams through their
 // reactors to the StreamRegistry). Nothing here touches the session service or the hub.
-class SessionGrpcService : public sm::v1::SessionService::CallbackService {
+// StreamEvents is raw (bytes in and out) so that events are written as shared encodings.
+class SessionGrpcService
+    : public sm::v1::SessionService::WithRawCallbackMethod_StreamEvents<sm::v1::SessionService::CallbackService> {
 public:
     SessionGrpcService(HostThread &host, UnaryCalls &calls, SessionCalls &handlers, StreamRegistry &streams,
                        WriteKicker &kicker, int maxStreamQueue);
@@ -41,8 +43,8 @@ public:
     grpc::ServerUnaryReactor *SubmitRequest(grpc::CallbackServerContext *context,
                                             const sm::v1::SubmitRequestRequest *request,
                                             sm::v1::SubmitRequestResponse *response) override;
-    grpc::ServerWriteReactor<sm::v1::Event> *StreamEvents(grpc::CallbackServerContext *context,
-                                                          const sm::v1::StreamEventsRequest *request) override;
+    grpc::ServerWriteReactor<grpc::ByteBuffer> *StreamEvents(grpc::CallbackServerContext *context,
+                                                             const grpc::ByteBuffer *request) override;
     grpc::ServerBidiReactor<sm::v1::ConnectRequest, sm::v1::ConnectResponse> *Connect(
         grpc::CallbackServerContext *context) override;
 

@@ -193,7 +193,7 @@ void StreamConnection::onEvent(const sm::Event &event)
         m_registry.metrics().messagesDropped.increment();
         return;
     }
-    if (!accepted(m_queue->pushEvent(event, !m_replaying)))
+    if (!accepted(m_queue->pushEvent(m_registry.encodedEvents().encode(event), !m_replaying)))
         return;
     ++m_figures.eventsSent;
     m_figures.lastEventId = event.id;

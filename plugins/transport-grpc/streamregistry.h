@@ -2,6 +2,7 @@
 
 #include "callinfo.h"
 #include "connectionfigures.h"
+#include "encodedeventcache.h"
 #include "grpcoptions.h"
 
 #include "session.pb.h"
@@ -58,6 +59,7 @@ public:
     sm::HostContext &host() { return m_host; }
     GrpcMetrics &metrics() { return m_metrics; }
     const GrpcOptions &options() const { return m_options; }
+    EncodedEventCache &encodedEvents() { return m_encodedEvents; }
     quint64 countReconnect(const QString &sessionId);
     void sessionEnded(const QString &sessionId);
     void slowConsumer(const ConnectionFigures &figures, const QString &reason);
@@ -70,6 +72,7 @@ private:
     sm::HostContext &m_host;
     GrpcMetrics &m_metrics;
     GrpcOptions m_options;
+    EncodedEventCache m_encodedEvents;
     QHash<const OutboundQueue *, StreamConnection *> m_connections;
     QHash<quint64, StreamConnection *> m_byId;
     sm::ConnectionMonitor *m_monitor = nullptr;

@@ -1,13 +1,17 @@
 // StreamEvents over a real channel against a real runtime: live delivery, resume after a
 // client-side cancel and after a server-side cut-off (slow consumer), reset across
 // epochs, session-token auth, the end of a session, deadlines, health Check/Watch and
-// graceful shutdown.
+// graceful shutdown; the bytes every stream of a session gets (one shared encoding) and a
+// slow stream cut off beside a fast one.
 #include "grpctestruntime.h"
 
 #include "health.grpc.pb.h"
 
+#include <grpcpp/generic/generic_stub.h>
+
 #include <QTest>
 
+#include <atomic>
 #include <memory>
 #include <thread>
 
@@ -35,6 +39,8 @@ private slots:
     void deadlineEndsTheStream();
     void slowConsumerIsCutOffAndResumesWithoutGap();
     void batchingClientGetsTheSameEventsInBatches();
+    void streamsOfOneSessionGetByteIdenticalProtobufEncodings();
+    void slowStreamIsCutOffWhileAnotherOnTheSameSessionGetsEverything();
     void healthCheckReportsServingPerService();
     void shutdownAdvisesReconnectEndsUnavailableAndWatchSeesNotServing();
 
@@ -54,6 +60,78 @@ quint64 seqOf(const std::string &id)
 {
     return std::stoull(id.substr(id.find('-') + 1));
 }
+
+std::string bytesOf(const grpc::ByteBuffer &buffer)
+{
+    std::vector<grpc::Slice> slices;
+    std::string bytes;
+    if (buffer.Dump(&slices).ok()) {
+        for (const grpc::Slice &slice : slices)
+            bytes.append(reinterpret_cast<const char *>(slice.begin()), slice.size());
+    }
+    return bytes;
+}
+
+// StreamEvents without the generated stub: the messages as the bytes on the wire.
+class RawEventStream {
+public:
+    RawEventStream(const std::shared_ptr<grpc::Channel> &channel, const StreamEventsRequest &request,
+                   const QString &token)
+        : m_stub(channel)
+    {
+        authorize(m_context, token);
+        m_call = m_stub.PrepareCall(&m_context, "/sm.v1.SessionService/StreamEvents", &m_queue);
+        m_call->StartCall(this);
+        m_ok = await();
+        const std::string serialized = request.SerializeAsString();
+        grpc::Slice slice(serialized);
+        const grpc::ByteBuffer message(&slice, 1);
+        if (m_ok) {
+            m_call->Write(message, this);
+            m_ok = await();
+        }
+        if (m_ok) {
+            m_call->WritesDone(this);
+            m_ok = await();
+        }
+    }
+    ~RawEventStream()
+    {
+        m_context.TryCancel();
+        grpc::Status status;
+        m_call->Finish(&status, this);
+        await();
+        m_queue.Shutdown();
+        void *tag = nullptr;
+        bool ok = false;
+        while (m_queue.Next(&tag, &ok)) {
+        }
+    }
+    // The next message's bytes; empty when the stream has ended.
+    std::string read()
+    {
+        grpc::ByteBuffer buffer;
+        if (!m_ok)
+            return {};
+        m_call->Read(&buffer, this);
+        m_ok = await();
+        return m_ok ? bytesOf(buffer) : std::string();
+    }
+
+private:
+    bool await()
+    {
+        void *tag = nullptr;
+        bool ok = false;
+        return m_queue.Next(&tag, &ok) && ok;
+    }
+
+    grpc::GenericStub m_stub;
+    grpc::ClientContext m_context;
+    grpc::CompletionQueue m_queue;
+    std::unique_ptr<grpc::GenericClientAsyncReaderWriter> m_call;
+    bool m_ok = false;
+};
 } // namespace
 
 void TestGrpcStreams::initTestCase()
@@ -380,6 +458,131 @@ void TestGrpcStreams::batchingClientGetsTheSameEventsInBatches()
         QCOMPARE(flattened[i].type(), single[i].type());
         QCOMPARE(flattened[i].data_json(), single[i].data_json());
     }
+}
+
+// Every stream of a session writes the event's one shared encoding: two streams get the
+// very same bytes, and those bytes are exactly what protobuf itself makes of the message;
+// a batching stream's messages are protobuf's encoding of the batch, element by element
+// the same bytes (batch boundaries depend on each stream's pace, so they may differ).
+void TestGrpcStreams::streamsOfOneSessionGetByteIdenticalProtobufEncodings()
+{
+    constexpr int kEvents = 30;
+    const std::string id = createSession(m_alice);
+    QByteArray firstId;
+    for (int i = 0; i < kEvents; ++i) {
+        const QByteArray published = m_runtime->publish(
+            QString::fromStdString(id), "app.tick", "{\"n\":" + QByteArray::number(i) + ",\"text\":\"é ✓\"}");
+        QVERIFY(!published.isEmpty());
+        if (i == 0)
+            firstId = published;
+    }
+    StreamEventsRequest request;
+    request.set_session_id(id);
+    request.set_last_event_id(firstId.left(firstId.indexOf('-')).toStdString() + "-0");
+    RawEventStream first(m_runtime->channel(), request, m_alice);
+    RawEventStream second(m_runtime->channel(), request, m_alice);
+    request.set_max_batch(8);
+    RawEventStream batching(m_runtime->channel(), request, m_alice);
+    QList<std::string> events;
+    for (int i = 0; i < kEvents; ++i) {
+        const std::string bytes = first.read();
+        QVERIFY2(!bytes.empty(), "the stream ended early");
+        QCOMPARE(second.read(), bytes);
+        Event message;
+        QVERIFY(message.ParseFromString(bytes));
+        QCOMPARE(message.batch_size(), 0);
+        QCOMPARE(message.SerializeAsString(), bytes);
+        events << bytes;
+    }
+    QList<std::string> batchedEvents;
+    while (batchedEvents.size() < kEvents) {
+        const std::string bytes = batching.read();
+        QVERIFY2(!bytes.empty(), "the batching stream ended early");
+        Event message;
+        QVERIFY(message.ParseFromString(bytes));
+        QCOMPARE(message.SerializeAsString(), bytes);
+        if (message.batch_size() == 0)
+            batchedEvents << bytes;
+        for (const Event &element : message.batch())
+            batchedEvents << element.SerializeAsString();
+    }
+    QCOMPARE(batchedEvents, events);
+}
+
+// The streams of a session share each event's bytes, not their queues: a stream that
+// stops reading is cut off with RESOURCE_EXHAUSTED at its own bound while another stream of
+// the same session, reading along, gets every event in order.
+void TestGrpcStreams::slowStreamIsCutOffWhileAnotherOnTheSameSessionGetsEverything()
+{
+    constexpr int kEvents = 200;
+    GrpcTestRuntime runtime;
+    runtime.addSetting("transport-grpc.max_stream_queue", "8");
+    runtime.addSetting("stream_max_backlog", "67108864");
+    QVERIFY2(runtime.start(), runtime.process().output().constData());
+    const QString alice = runtime.token("alice");
+    CreateSessionResponse created;
+    {
+        auto stub = runtime.stub();
+        grpc::ClientContext context;
+        authorize(context, alice);
+        QVERIFY(stub->CreateSession(&context, CreateSessionRequest(), &created).ok());
+    }
+    const std::string id = created.session().session_id();
+    // Both streams resume from before the first event: each gets it, whenever it subscribes.
+    const QByteArray ready = runtime.publish(QString::fromStdString(id), "app.ready", "{}");
+    StreamEventsRequest request;
+    request.set_session_id(id);
+    request.set_last_event_id(ready.left(ready.indexOf('-')).toStdString() + "-0");
+    auto slowStub = runtime.stub();
+    auto fastStub = runtime.stub();
+    grpc::ClientContext slowContext;
+    authorize(slowContext, alice, 60000);
+    auto slow = slowStub->StreamEvents(&slowContext, request);
+    grpc::ClientContext fastContext;
+    authorize(fastContext, alice, 60000);
+    auto fast = fastStub->StreamEvents(&fastContext, request);
+    Event event;
+    QVERIFY(slow->Read(&event));
+    QCOMPARE(QByteArray::fromStdString(event.id()), ready);
+    QVERIFY(fast->Read(&event));
+    QCOMPARE(QByteArray::fromStdString(event.id()), ready);
+
+    std::atomic<int> fastReceived{0};
+    QList<Event> fastEvents;
+    std::thread fastReader([&] {
+        Event next;
+        while (fastReceived < kEvents && fast->Read(&next)) {
+            fastEvents << next;
+            ++fastReceived;
+        }
+    });
+    // The slow stream reads nothing more: HTTP/2 flow control stalls it and its queue
+    // fills. The publisher keeps within a few events of the fast reader, far below the bound.
+    const QByteArray blob = "{\"blob\":\"" + QByteArray(32 * 1024, 'x') + "\"}";
+    QList<QByteArray> published;
+    for (int i = 0; i < kEvents; ++i) {
+        published << runtime.publish(QString::fromStdString(id), "app.bulk", blob);
+        QVERIFY(QTest::qWaitFor([&] { return fastReceived >= i - 2; }, 20000));
+    }
+    fastReader.join();
+    QList<Event> slowEvents;
+    while (slow->Read(&event))
+        slowEvents << event;
+    const grpc::Status slowStatus = slow->Finish();
+    QCOMPARE(slowStatus.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+    QCOMPARE(errorCode(slowStatus), QStringLiteral("slow_consumer"));
+    QVERIFY(slowEvents.size() < kEvents);
+
+    QCOMPARE(fastEvents.size(), kEvents);
+    for (int i = 0; i < kEvents; ++i) {
+        QCOMPARE(QByteArray::fromStdString(fastEvents[i].id()), published[i]);
+        QCOMPARE(QByteArray::fromStdString(fastEvents[i].data_json()), blob);
+    }
+    fastContext.TryCancel();
+    fast->Finish();
+    slowStub.reset();
+    fastStub.reset();
+    QCOMPARE(runtime.stop(), 0);
 }
 
 void TestGrpcStreams::healthCheckReportsServingPerService()

@@ -1,5 +1,6 @@
 // OutboundQueue: one write in flight, order kept, the bound, finish after the queued
 // messages or at once, and nothing after the reactor has gone.
+#include "encodedevent.h"
 #include "outboundqueue.h"
 #include "streamwriter.h"
 #include "writekicker.h"
@@ -21,12 +22,12 @@ public:
         writes.push_back(static_cast<const sm::v1::Event &>(message).id());
     }
     // A batch is recorded as its ids joined with '+'.
-    void startEventsWrite(const std::vector<const sm::Event *> &events) override
+    void startEventsWrite(const std::vector<const smgrpc::EncodedEvent *> &events) override
     {
         writerThread = std::this_thread::get_id();
         std::string ids;
-        for (const sm::Event *event : events)
-            ids += (ids.empty() ? "" : "+") + event->id.toString().toStdString();
+        for (const smgrpc::EncodedEvent *event : events)
+            ids += (ids.empty() ? "" : "+") + event->event().id.toString().toStdString();
         writes.push_back(ids);
     }
     void finishCall(const grpc::Status &status) override { finishes.push_back(status.error_code()); }
@@ -44,9 +45,9 @@ std::unique_ptr<google::protobuf::Message> eventWithId(const std::string &id)
     return message;
 }
 
-sm::Event hubEvent(quint64 seq)
+std::shared_ptr<const smgrpc::EncodedEvent> hubEvent(quint64 seq)
 {
-    return sm::Event{sm::EventId{1, seq}, "app.tick", "{}"};
+    return smgrpc::EncodedEvent::encode(sm::Event{sm::EventId{1, seq}, "app.tick", "{}"});
 }
 } // namespace
 
