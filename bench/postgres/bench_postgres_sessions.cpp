@@ -15,16 +15,13 @@
 #include "closedloopdriver.h"
 #include "logging/jsonlogger.h"
 #include "metrics/metricsregistry.h"
+#include "postgrescpu.h"
 #include "postgrestestbed.h"
 #include "sessions/sessionservicecore.h"
 #include "sessions/storeexecutor.h"
 #include "streams/sessionstreamhub.h"
 
 #include <QCoreApplication>
-#include <QDir>
-#include <QFile>
-
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -34,29 +31,6 @@
 using namespace sm;
 
 namespace {
-
-// utime + stime of `pid` and every process whose parent it is, in microseconds (0 when
-// `pid` is 0). PostgreSQL's backends are direct children of the postmaster.
-double postgresCpuUs(qint64 postmaster)
-{
-    if (postmaster == 0)
-        return 0;
-    const double usPerTick = 1e6 / double(sysconf(_SC_CLK_TCK));
-    double total = 0;
-    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
-        if (!stat.open(QIODevice::ReadOnly))
-            continue;
-        const QByteArray line = stat.readAll();
-        // Fields after "(comm) ": state ppid ... utime (12th) stime (13th).
-        const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
-        if (fields.size() < 13)
-            continue;
-        if (entry.toLongLong() == postmaster || fields.at(1).toLongLong() == postmaster)
-            total += double(fields.at(11).toLongLong() + fields.at(12).toLongLong()) * usPerTick;
-    }
-    return total;
-}
 
 void print(const char *phase, const ClosedLoopDriver::Figures &f)
 {
@@ -116,7 +90,7 @@ int main(int argc, char *argv[])
     std::printf("session service on store-postgres (127.0.0.1:%d/%s): %d operations per phase, %d in flight\n", port,
                 qPrintable(database), count, inFlight);
     const QJsonObject metadata{{"client_version", "1.0.3"}, {"ip_address", "192.0.2.17"}};
-    const auto postgresCpu = [postmaster] { return postgresCpuUs(postmaster); };
+    const auto postgresCpu = [postmaster] { return PostgresCpu::treeUs(postmaster); };
     print("create", ClosedLoopDriver::drive(count, inFlight, [&](int i, auto done) {
         CreateSessionRequest request;
         request.metadata = metadata;

@@ -15,7 +15,9 @@
 # shared 2-core box the load generator and the database take their share of the cores.
 # PostgreSQL is a private server in $RUN_DIR (tests/support/postgres-test-server.sh).
 # SERVICE_BENCH=1 adds bench_postgres_sessions on the same server: the session service and
-# store without HTTP, $CONNS calls in flight, SERVICE_COUNT creates then as many updates.
+# store without HTTP, $CONNS calls in flight, SERVICE_COUNT creates then as many updates;
+# and bench_postgres_writers: the store alone, $CONNS inserts in flight committed by one
+# writer (what the runtime does) and by two writers on two connections.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -142,5 +144,8 @@ for run in $(seq "${RUNS:-1}"); do
     echo "== run $run: session service on store-postgres, no HTTP (bench_postgres_sessions)"
     "$BUILD/bin/bench_postgres_sessions" --port "$PG_PORT" --count "${SERVICE_COUNT:-100000}" \
       --in-flight "$CONNS" --postmaster-pid "$(head -n 1 "$RUN_DIR/pg/data/postmaster.pid")" | tail -n 2
+    echo "== run $run: store-postgres alone, $CONNS inserts in flight over 1 and 2 writers (bench_postgres_writers)"
+    "$BUILD/bin/bench_postgres_writers" --port "$PG_PORT" --in-flight "$CONNS" --writers 1,2 \
+      --postmaster-pid "$(head -n 1 "$RUN_DIR/pg/data/postmaster.pid")" | tail -n 2
   fi
 done

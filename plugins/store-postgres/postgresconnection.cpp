@@ -28,7 +28,10 @@ bool isConnectionFailure(const QSqlError &error)
 
 sm::ErrorCode codeFor(const QString &sqlState)
 {
-    // 22: data exception (bad value), 23: integrity constraint violation.
+    // 23505: unique violation; the only unique key is the session id.
+    if (sqlState == QLatin1String("23505"))
+        return sm::ErrorCode::AlreadyExists;
+    // 22: data exception (bad value), 23: any other integrity constraint violation.
     if (sqlState.startsWith(QLatin1String("22")) || sqlState.startsWith(QLatin1String("23")))
         return sm::ErrorCode::BadRequest;
     // 40: serialization failure or deadlock; 53: out of resources; 55P03: lock not

@@ -7,8 +7,8 @@
 #include "serverprobe.h"
 #include "sessionrowcodec.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
-#include <QJsonObject>
 #include <QSqlQuery>
 
 #include <algorithm>
@@ -177,8 +177,9 @@ sm::Result<int> PostgresStore::purgeFinal(const QDateTime &before, int limit)
     if (!live)
         return live.error();
     auto deleted = live.value()->exec(
-        QStringLiteral("WITH doomed AS (SELECT id FROM sessions WHERE state IN ('terminated', 'expired')"
-                       " AND last_updated < ?::timestamptz ORDER BY last_updated LIMIT ?"
+        // ended_at is last_updated for final sessions and NULL for the others.
+        QStringLiteral("WITH doomed AS (SELECT id FROM sessions"
+                       " WHERE ended_at < ?::timestamptz ORDER BY ended_at LIMIT ?"
                        " FOR UPDATE SKIP LOCKED)"
                        " DELETE FROM sessions AS s USING doomed WHERE s.id = doomed.id"),
         {SessionRowCodec::timestampText(before), limit});
@@ -341,11 +342,15 @@ void PostgresStore::forgetBrokenConnection()
 
 void PostgresStore::notifyChange(const QString &payload)
 {
-    const QJsonObject change = QJsonDocument::fromJson(payload.toUtf8()).object();
-    const QString id = change.value(QLatin1String("id")).toString();
-    if (id.isEmpty() || !m_changeHandler)
+    if (!m_changeHandler)
         return;
-    m_changeHandler(sm::StoreChange{id, change.value(QLatin1String("version")).toInteger()});
+    const QJsonArray changes = QJsonDocument::fromJson(payload.toUtf8()).array();
+    for (const QJsonValue &change : changes) {
+        const QJsonArray idAndVersion = change.toArray();
+        const QString id = idAndVersion.at(0).toString();
+        if (!id.isEmpty())
+            m_changeHandler(sm::StoreChange{id, idAndVersion.at(1).toInteger()});
+    }
 }
 
 void PostgresStore::log(sm::LogLevel level, const QString &message) const

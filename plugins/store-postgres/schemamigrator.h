@@ -18,7 +18,8 @@ public:
     // tests) and answers the schema version the database is at afterwards.
     static sm::Result<int> migrate(PostgresConnection &connection, int targetVersion = latestVersion());
 
-    // The channel the schema's triggers NOTIFY on, payload {"id": ..., "version": ...}.
+    // The channel the schema's triggers NOTIFY on, one notification per statement with a
+    // payload [["<id>", <version>], ...].
     static const char *changeChannel() { return "sm_session_changes"; }
 };
 

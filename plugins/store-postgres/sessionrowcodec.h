@@ -32,7 +32,8 @@ public:
     static const QList<std::pair<QString, QString>> &insertArrayColumns();
 
     // Rows for json_to_recordset: the changed fields plus the expected version for
-    // updates, the new activity time for touches, the id for deletes.
+    // updates, the new activity time for touches, the id for deletes. Timestamps are
+    // epoch milliseconds.
     static QByteArray batchJson(const QList<const sm::StoreWrite *> &writes);
     // The json_to_recordset column definition that matches batchJson() for `kind` (not
     // Insert).

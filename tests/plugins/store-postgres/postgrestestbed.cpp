@@ -41,7 +41,9 @@ QString PostgresTestBed::freshDatabaseName(const QString &tag)
 std::unique_ptr<sm::SessionStore> PostgresTestBed::createStore(const QString &database,
                                                                const QJsonObject &extraSettings)
 {
-    QPluginLoader loader(QStringLiteral(SM_STORE_POSTGRES_PLUGIN));
+    // The override lets a bench compare another build of the plugin in the same minute.
+    QPluginLoader loader(
+        qEnvironmentVariable("SM_BENCH_STORE_POSTGRES_MODULE", QStringLiteral(SM_STORE_POSTGRES_PLUGIN)));
     auto *plugin = qobject_cast<sm::Plugin *>(loader.instance());
     if (!plugin) {
         m_lastError = loader.errorString();

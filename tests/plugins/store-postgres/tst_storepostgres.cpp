@@ -7,7 +7,10 @@
 #include "postgresconnection.h"
 #include "schemamigrator.h"
 
+#include <algorithm>
+
 #include <QElapsedTimer>
+#include <QHash>
 #include <QJsonArray>
 #include <QProcess>
 #include <QScopeGuard>
@@ -75,6 +78,9 @@ private slots:
     void twoProcessesRacingUpdatesLoseNoUpdate();
     void storesExpiringConcurrentlyExpireEachSessionOnce();
     void batchInsertKeepsQuotesBackslashesAndBracesInEveryTextField();
+    void batchInsertWithATakenIdCommitsTheOthers();
+    void everyChangeOfALargeBatchReachesTheOtherStore();
+    void migratesAVersionTwoSchemaKeepingFinalSessionsPurgeable();
     void batchInsertThroughput();
 
 private:
@@ -449,6 +455,87 @@ void TestStorePostgres::batchInsertKeepsQuotesBackslashesAndBracesInEveryTextFie
         QCOMPARE(stored->lastActivity, write.session.lastActivity);
         QCOMPARE(stored->createdAt, write.session.createdAt);
     }
+}
+
+void TestStorePostgres::batchInsertWithATakenIdCommitsTheOthers()
+{
+    auto store = openStore(m_bed.freshDatabaseName("taken"));
+    QVERIFY(store);
+    VERIFY_OK(writeOne(*store, insertOf(testSession("taken", "alice"))));
+
+    // Distinct ids: one insert statement for all three, which the taken id makes fail.
+    const auto results = store->write({insertOf(testSession("before")), insertOf(testSession("taken", "mallory")),
+                                       insertOf(testSession("after"))});
+
+    QCOMPARE(results.size(), 3);
+    VERIFY_OK(results.at(0));
+    QVERIFY(!results.at(1).ok());
+    QCOMPARE(results.at(1).error().code, sm::ErrorCode::AlreadyExists);
+    VERIFY_OK(results.at(2));
+    VERIFY_OK(store->get("before"));
+    VERIFY_OK(store->get("after"));
+    QCOMPARE(store->get("taken")->userId, QStringLiteral("alice"));
+}
+
+// One notification per statement carries many changes; a large batch needs several
+// (PostgreSQL caps a payload at 8,000 bytes), and none may be lost on the way.
+void TestStorePostgres::everyChangeOfALargeBatchReachesTheOtherStore()
+{
+    const QString database = m_bed.freshDatabaseName("notifybatch");
+    QHash<QString, qint64> seenByB;
+    auto a = m_bed.createStore(database);
+    auto b = m_bed.createStore(database);
+    QVERIFY(a && b);
+    b->setChangeHandler([&](const sm::StoreChange &change) { seenByB.insert(change.sessionId, change.version); });
+    VERIFY_OK(a->open());
+    VERIFY_OK(b->open());
+    constexpr int kSessions = 600;
+    QList<sm::StoreWrite> inserts, updates;
+    for (int i = 0; i < kSessions; ++i) {
+        // Ids of varying length, up to 300 characters, so chunks are cut by size, and one
+        // too long to share a payload with others.
+        const int length = i == kSessions / 2 ? 5000 : i % 300;
+        sm::Session session = testSession(QStringLiteral("s%1-").arg(i) + QString(length, u'x'));
+        inserts.append(insertOf(session));
+        session.state = sm::SessionState::Idle;
+        updates.append(updateOf(session, 1));
+    }
+
+    for (const auto &result : a->write(inserts))
+        VERIFY_OK(result);
+    QVERIFY(waitUntil([&] { return seenByB.size() == kSessions; }, 2000) < 2000);
+    for (const auto &result : a->write(updates))
+        VERIFY_OK(result);
+    QVERIFY(waitUntil([&] {
+        return std::all_of(seenByB.cbegin(), seenByB.cend(), [](qint64 version) { return version == 2; });
+    }, 2000) < 2000);
+
+    for (const sm::StoreWrite &write : std::as_const(inserts))
+        QCOMPARE(seenByB.value(write.session.id), 2);
+}
+
+void TestStorePostgres::migratesAVersionTwoSchemaKeepingFinalSessionsPurgeable()
+{
+    const QString database = m_bed.freshDatabaseName("v2");
+    const auto atVersion2 = createDatabaseAtSchema(m_bed, database, 2);
+    VERIFY_OK(atVersion2);
+    QCOMPARE(atVersion2.value(), 2);
+    QVERIFY2(m_bed.exec(database,
+                        "INSERT INTO sessions (id, user_id, state, version, created_at, last_updated)"
+                        " VALUES ('ended', 'carol', 'terminated', 3, '2024-05-01T10:00:00Z', '2024-05-01T11:00:00Z'),"
+                        " ('live', 'carol', 'active', 1, '2024-05-01T10:00:00Z', '2024-05-01T11:00:00Z')"),
+             qPrintable(m_bed.lastError()));
+
+    auto store = openStore(database);
+    QVERIFY(store);
+
+    QCOMPARE(m_bed.scalar(database, "SELECT max(version) FROM schema_version").toInt(),
+             smpg::SchemaMigrator::latestVersion());
+    const auto purged = store->purgeFinal(QDateTime::fromString("2024-05-01T12:00:00Z", Qt::ISODate), 10);
+    VERIFY_OK(purged);
+    QCOMPARE(purged.value(), 1);
+    QCOMPARE(store->get("ended").error().code, sm::ErrorCode::NotFound);
+    VERIFY_OK(store->get("live"));
 }
 
 void TestStorePostgres::batchInsertThroughput()
