@@ -1,7 +1,9 @@
 #include "sessionroutes.h"
 
+#include "compactjsonwriter.h"
 #include "httpsupport.h"
 #include "jsonbody.h"
+#include "sessionjson.h"
 
 #include <sm/authenticator.h>
 #include <sm/hostcontext.h>
@@ -30,15 +32,25 @@ sm::Result<sm::SessionState> parseState(const QString &field, const QString &tex
         QStringLiteral("%1 must be one of active, idle, terminated, expired").arg(field));
 }
 
-sm::HttpResponse sessionResponse(int status, const sm::Session &session, const QJsonObject &extra = {})
+sm::HttpResponse jsonResponse(int status, QByteArray body)
 {
-    QJsonObject json = sm::sessionToJson(session);
-    for (auto it = extra.begin(); it != extra.end(); ++it)
-        json.insert(it.key(), it.value());
-    sm::HttpResponse response = sm::HttpResponse::json(status, json);
+    sm::HttpResponse response{status, {}, std::move(body)};
+    response.headers.reserve(4);
+    response.headers.emplaceBack("content-type", "application/json");
+    return response;
+}
+
+sm::HttpResponse sessionResponse(int status, const sm::Session &session, QByteArray body)
+{
+    sm::HttpResponse response = jsonResponse(status, std::move(body));
     response.headers.emplaceBack("etag", HttpSupport::etag(session.version));
     response.headers.emplaceBack("cache-control", "no-store");
     return response;
+}
+
+sm::HttpResponse sessionResponse(int status, const sm::Session &session)
+{
+    return sessionResponse(status, session, SessionJson::encode(session));
 }
 
 QString sessionId(const sm::HttpExchangePtr &exchange)
@@ -163,7 +175,8 @@ void SessionRoutes::createSession(const sm::HttpExchangePtr &exchange)
         if (!created)
             return exchange->respond(HttpSupport::errorResponse(created.error()));
         const sm::Session &session = created->session;
-        sm::HttpResponse response = sessionResponse(201, session, {{"token", created->token}});
+        sm::HttpResponse response =
+            sessionResponse(201, session, SessionJson::encodeWithToken(session, created->token));
         response.headers.emplaceBack("location", "/sessions/" + QUrl::toPercentEncoding(session.id));
         exchange->respond(std::move(response));
     });
@@ -249,8 +262,11 @@ void SessionRoutes::submitRequest(const sm::HttpExchangePtr &exchange)
         return exchange->respond(HttpSupport::errorResponse(body.error()));
     m_host.sessions().request(caller.value(), sessionId(exchange), std::move(body).value(),
                               [exchange](sm::Result<QJsonObject> reply) {
-        exchange->respond(reply ? sm::HttpResponse::json(200, reply.value())
-                                : HttpSupport::errorResponse(reply.error()));
+        if (!reply)
+            return exchange->respond(HttpSupport::errorResponse(reply.error()));
+        CompactJsonWriter json;
+        json.value(reply.value());
+        exchange->respond(jsonResponse(200, json.take()));
     });
 }
 

@@ -248,6 +248,7 @@ void HttpConnection::send(const QByteArray &bytes)
 
 bool HttpConnection::finishFront()
 {
+    m_lastActivity.start(); // idleness counts from the last response
     const auto front = m_queue.takeFirst();
     m_hooks.completed(*front);
     if (front->closeAfter || front->state == HttpConnectionExchange::State::StreamEnded) {
@@ -354,12 +355,10 @@ void HttpConnection::updateTimer()
             m_timedRequest = m_requestsSeen;
             armTimer(TimerMode::Request, m_settings.requestTimeout);
         }
-    } else if (m_queue.isEmpty()) {
-        if (m_timerMode != TimerMode::Idle)
-            armTimer(TimerMode::Idle, m_settings.idleTimeout);
-    } else {
-        m_timer.stop();
-        m_timerMode = TimerMode::None;
+    } else if (m_timerMode != TimerMode::Idle) {
+        // Stays armed while requests are answered: stopping and re-arming it for every
+        // request cost two timer-list updates each; onTimeout() checks instead.
+        armTimer(TimerMode::Idle, m_settings.idleTimeout);
     }
 }
 
@@ -373,10 +372,12 @@ void HttpConnection::onTimeout()
 {
     switch (m_timerMode) {
     case TimerMode::Idle: {
-        // The idle timer is not re-armed per request (that would cost a timer restart
-        // per request); it checks the last activity instead.
+        // The idle timer is not re-armed per request; it checks instead. A connection
+        // whose request is still being answered is not idle.
         const auto idleFor = std::chrono::milliseconds(m_lastActivity.elapsed());
-        if (idleFor < m_settings.idleTimeout)
+        if (!m_queue.isEmpty())
+            armTimer(TimerMode::Idle, m_settings.idleTimeout);
+        else if (idleFor < m_settings.idleTimeout)
             armTimer(TimerMode::Idle, m_settings.idleTimeout - idleFor);
         else
             closeGracefully();

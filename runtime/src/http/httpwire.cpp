@@ -7,7 +7,7 @@ namespace sm {
 
 namespace {
 
-QByteArray reasonPhrase(int status)
+QByteArrayView reasonPhrase(int status)
 {
     switch (status) {
     case 100: return "Continue";
@@ -72,26 +72,31 @@ const QByteArray &httpDateNow()
 
 } // namespace
 
+// Appends only: every `a + b` of QByteArrays would allocate a temporary.
 QByteArray encodeHttpResponse(const HttpResponse &response, const HttpFraming &framing)
 {
     QByteArray out;
-    out.reserve(160 + response.body.size());
-    out += "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reasonPhrase(response.status)
-           + "\r\nDate: " + httpDateNow() + "\r\n";
+    qsizetype headerBytes = 0;
+    for (const auto &[name, value] : response.headers)
+        headerBytes += name.size() + value.size() + 4;
+    out.reserve(128 + headerBytes + response.body.size());
+    out.append("HTTP/1.1 ").append(QByteArray::number(response.status)).append(' ');
+    out.append(reasonPhrase(response.status)).append("\r\nDate: ").append(httpDateNow());
+    out.append("\r\n");
     for (const auto &[name, value] : response.headers) {
         if (!isFramingHeader(name))
-            out += name + ": " + value + "\r\n";
+            out.append(name).append(": ").append(value).append("\r\n");
     }
     if (framing.streaming) {
-        out += "Connection: close\r\n\r\n";
+        out.append("Connection: close\r\n\r\n");
         return out;
     }
     const bool bodyless = hasNoBody(response.status);
     if (!bodyless)
-        out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
-    out += framing.keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n";
+        out.append("Content-Length: ").append(QByteArray::number(response.body.size())).append("\r\n");
+    out.append(framing.keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n");
     if (!bodyless && !framing.omitBody)
-        out += response.body;
+        out.append(response.body);
     return out;
 }
 

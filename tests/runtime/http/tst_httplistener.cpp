@@ -320,6 +320,26 @@ private slots:
         QVERIFY(!client.disconnected);
     }
 
+    void connectionWaitingForASlowHandlerIsNotClosedAsIdle()
+    {
+        HttpListenerOptions options;
+        options.idleTimeout = 200ms;
+        start(options);
+        m_listener->addRoute("GET", "/slow", [](const HttpExchangePtr &e) {
+            QTimer::singleShot(600ms, [e] { e->respond(jsonOk("late")); });
+        });
+        RawClient client(port());
+        client.send(getRequest("/slow"));
+        QVERIFY(client.waitForResponses(1, 3000));
+        QCOMPARE(client.responses().first().status, 200);
+        QVERIFY(!client.disconnected);
+        // Idleness counts from the response, not from the request.
+        QElapsedTimer sinceResponse;
+        sinceResponse.start();
+        QVERIFY(client.waitForDisconnect(3000));
+        QVERIFY(sinceResponse.elapsed() >= 150);
+    }
+
     void slowHeadersGet408AfterTheRequestTimeout()
     {
         HttpListenerOptions options;
