@@ -12,6 +12,7 @@
 // is dropped and created afresh; the server must run with trust authentication for
 // "postgres" on 127.0.0.1 (tests/support/postgres-test-server.sh, or bench/postgres/run.sh).
 
+#include "benchoptions.h"
 #include "closedloopdriver.h"
 #include "logging/jsonlogger.h"
 #include "metrics/metricsregistry.h"
@@ -39,24 +40,18 @@ void print(const char *phase, const ClosedLoopDriver::Figures &f)
     std::fflush(stdout);
 }
 
-QString argument(const QStringList &args, const QString &name, const QString &fallback)
-{
-    const qsizetype at = args.indexOf(name);
-    return at >= 0 && at + 1 < args.size() ? args.at(at + 1) : fallback;
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
 {
     qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
-    const QStringList args = app.arguments();
-    const int port = argument(args, "--port", "0").toInt();
-    const QString database = argument(args, "--database", "bench_sessions");
-    const int count = argument(args, "--count", "200000").toInt();
-    const int inFlight = argument(args, "--in-flight", "64").toInt();
-    const qint64 postmaster = argument(args, "--postmaster-pid", "0").toLongLong();
+    const BenchOptions options(app.arguments());
+    const int port = int(options.number("--port", 0));
+    const QString database = options.text("--database", "bench_sessions");
+    const int count = int(options.number("--count", 200000));
+    const int inFlight = int(options.number("--in-flight", 64));
+    const qint64 postmaster = options.number("--postmaster-pid", 0);
     if (port == 0) {
         std::fprintf(stderr, "usage: %s --port P [--database D] [--count N] [--in-flight W] [--postmaster-pid PID]\n",
                      argv[0]);

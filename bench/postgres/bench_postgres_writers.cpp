@@ -12,6 +12,7 @@
 // latency, and CPU time per insert of this process and of PostgreSQL. Sessions accumulate
 // across the runs in one database, dropped and created afresh at the start.
 
+#include "benchoptions.h"
 #include "closedloopdriver.h"
 #include "postgrescpu.h"
 #include "postgrestestbed.h"
@@ -101,24 +102,18 @@ void measure(PostgresTestBed &postgres, const Options &options, int writers)
     std::fflush(stdout);
 }
 
-QString argument(const QStringList &args, const QString &name, const QString &fallback)
-{
-    const qsizetype at = args.indexOf(name);
-    return at >= 0 && at + 1 < args.size() ? args.at(at + 1) : fallback;
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    const QStringList args = app.arguments();
+    const BenchOptions arguments(app.arguments());
     Options options;
-    options.port = argument(args, "--port", "0").toInt();
-    options.database = argument(args, "--database", "bench_writers");
-    options.seconds = argument(args, "--seconds", "5").toInt();
-    options.inFlight = argument(args, "--in-flight", "64").toInt();
-    options.postmaster = argument(args, "--postmaster-pid", "0").toLongLong();
+    options.port = int(arguments.number("--port", 0));
+    options.database = arguments.text("--database", "bench_writers");
+    options.seconds = int(arguments.number("--seconds", 5));
+    options.inFlight = int(arguments.number("--in-flight", 64));
+    options.postmaster = arguments.number("--postmaster-pid", 0);
     if (options.port == 0) {
         std::fprintf(stderr, "usage: %s --port P [--database D] [--seconds S] [--in-flight N] [--writers 1,2,4]"
                              " [--postmaster-pid PID]\n", argv[0]);
@@ -131,7 +126,7 @@ int main(int argc, char *argv[])
     }
     std::printf("store-postgres inserts (127.0.0.1:%d/%s), %d in flight, %d s per run\n", options.port,
                 qPrintable(options.database), options.inFlight, options.seconds);
-    for (const QString &writers : argument(args, "--writers", "1,2,4").split(u','))
+    for (const QString &writers : arguments.text("--writers", "1,2,4").split(u','))
         measure(postgres, options, std::max(1, writers.toInt()));
     return 0;
 }

@@ -7,6 +7,7 @@
 //
 //   taskset -c 1 bench_session_service [--count N] [--in-flight W]
 
+#include "benchoptions.h"
 #include "closedloopdriver.h"
 #include "sessiontestbed.h"
 
@@ -25,21 +26,15 @@ void print(const char *phase, const ClosedLoopDriver::Figures &f)
                 phase, f.opsPerSec, f.cpuUsPerOp, 1e6 / f.cpuUsPerOp, f.p50Us, f.p99Us, f.errors);
 }
 
-int argument(const QStringList &args, const QString &name, int fallback)
-{
-    const qsizetype at = args.indexOf(name);
-    return at >= 0 && at + 1 < args.size() ? args.at(at + 1).toInt() : fallback;
-}
-
 } // namespace
 
 int main(int argc, char *argv[])
 {
     qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
-    const QStringList args = app.arguments();
-    const int count = argument(args, "--count", 200000);
-    const int inFlight = argument(args, "--in-flight", 256);
+    const BenchOptions options(app.arguments());
+    const int count = int(options.number("--count", 200000));
+    const int inFlight = int(options.number("--in-flight", 256));
 
     SessionTestBed bed(SessionTestBed::ClockMode::Wall);
     QString error;

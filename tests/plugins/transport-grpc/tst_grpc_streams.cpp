@@ -12,7 +12,9 @@
 #include <QTest>
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 using namespace sm::v1;
@@ -46,6 +48,10 @@ private slots:
 
 private:
     std::string createSession(const QString &token, std::string *sessionToken = nullptr);
+    // Publishes `count` events to the session (data from `dataOf(i)`) and returns a request
+    // that resumes the session's stream from before the first of them; empty on failure.
+    std::optional<StreamEventsRequest> publishForReplay(const std::string &id, int count,
+                                                        const std::function<QByteArray(int)> &dataOf);
     QList<Event> readEvents(const StreamEventsRequest &request, const QString &token, int count,
                             grpc::Status *status = nullptr, int deadlineMs = 10000);
 
@@ -161,6 +167,23 @@ std::string TestGrpcStreams::createSession(const QString &token, std::string *se
     if (sessionToken)
         *sessionToken = created.token();
     return created.session().session_id();
+}
+
+std::optional<StreamEventsRequest> TestGrpcStreams::publishForReplay(const std::string &id, int count,
+                                                                      const std::function<QByteArray(int)> &dataOf)
+{
+    QByteArray firstId;
+    for (int i = 0; i < count; ++i) {
+        const QByteArray published = m_runtime->publish(QString::fromStdString(id), "app.tick", dataOf(i));
+        if (published.isEmpty())
+            return std::nullopt;
+        if (i == 0)
+            firstId = published;
+    }
+    StreamEventsRequest request;
+    request.set_session_id(id);
+    request.set_last_event_id(firstId.left(firstId.indexOf('-')).toStdString() + "-0");
+    return request;
 }
 
 // Reads up to `count` events (then cancels), or until the stream ends.
@@ -413,18 +436,10 @@ void TestGrpcStreams::batchingClientGetsTheSameEventsInBatches()
 {
     constexpr int kEvents = 200;
     constexpr quint32 kMaxBatch = 64;
-    const std::string id = createSession(m_alice);
-    QByteArray firstId;
-    for (int i = 0; i < kEvents; ++i) {
-        const QByteArray published = m_runtime->publish(QString::fromStdString(id), "app.tick",
-                                                        QByteArray::number(i).prepend('[').append(']'));
-        QVERIFY(!published.isEmpty());
-        if (i == 0)
-            firstId = published;
-    }
-    StreamEventsRequest request;
-    request.set_session_id(id);
-    request.set_last_event_id(firstId.left(firstId.indexOf('-')).toStdString() + "-0");
+    std::optional<StreamEventsRequest> replay = publishForReplay(
+        createSession(m_alice), kEvents, [](int i) { return QByteArray::number(i).prepend('[').append(']'); });
+    QVERIFY(replay);
+    StreamEventsRequest &request = *replay;
     // A resume replays the history in one burst: the queue has a backlog at once.
     const QList<Event> single = readEvents(request, m_alice, kEvents);
     QCOMPARE(single.size(), kEvents);
@@ -467,18 +482,11 @@ void TestGrpcStreams::batchingClientGetsTheSameEventsInBatches()
 void TestGrpcStreams::streamsOfOneSessionGetByteIdenticalProtobufEncodings()
 {
     constexpr int kEvents = 30;
-    const std::string id = createSession(m_alice);
-    QByteArray firstId;
-    for (int i = 0; i < kEvents; ++i) {
-        const QByteArray published = m_runtime->publish(
-            QString::fromStdString(id), "app.tick", "{\"n\":" + QByteArray::number(i) + ",\"text\":\"é ✓\"}");
-        QVERIFY(!published.isEmpty());
-        if (i == 0)
-            firstId = published;
-    }
-    StreamEventsRequest request;
-    request.set_session_id(id);
-    request.set_last_event_id(firstId.left(firstId.indexOf('-')).toStdString() + "-0");
+    std::optional<StreamEventsRequest> replay = publishForReplay(createSession(m_alice), kEvents, [](int i) {
+        return "{\"n\":" + QByteArray::number(i) + ",\"text\":\"é ✓\"}";
+    });
+    QVERIFY(replay);
+    StreamEventsRequest &request = *replay;
     RawEventStream first(m_runtime->channel(), request, m_alice);
     RawEventStream second(m_runtime->channel(), request, m_alice);
     request.set_max_batch(8);
