@@ -1,5 +1,7 @@
 #include "hostthread.h"
 
+#include <QPointer>
+
 namespace smgrpc {
 
 HostThread::HostThread(QObject *parent) : QObject(parent) {}
@@ -19,7 +21,8 @@ void HostThread::post(std::function<void()> task)
 }
 
 // Tasks posted meanwhile go into the emptied list and schedule the next run. The batch is
-// local: a task may end the plugin, and this object with it.
+// local: a task may end the plugin, and this object with it; the tasks after it are then
+// dropped, as queued tasks are when this object is destroyed.
 void HostThread::runPending()
 {
     std::vector<std::function<void()>> tasks;
@@ -27,8 +30,12 @@ void HostThread::runPending()
         std::lock_guard lock(m_mutex);
         tasks.swap(m_pending);
     }
-    for (auto &task : tasks)
+    const QPointer<HostThread> alive(this);
+    for (auto &task : tasks) {
+        if (!alive)
+            return;
         task();
+    }
 }
 
 } // namespace smgrpc
