@@ -37,6 +37,7 @@ Result<void> Bootstrap::loadPlugins(const Options &options)
     m_plugins->setSearchPaths(paths);
     m_plugins->setDisabledPlugins(m_config.list("disabled_plugins"));
     m_plugins->setLoadedKinds(options.pluginKinds);
+    m_plugins->setSelectedStore(QStringLiteral("store-") + m_config.string("store"));
     m_plugins->loadPlugins();
     for (const PluginSpec *spec : m_plugins->specs()) {
         // Only the first library of an id is the plugin; a duplicate was refused.

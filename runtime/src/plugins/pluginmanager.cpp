@@ -67,6 +67,11 @@ void PluginManager::setLoadedKinds(const QList<PluginKind> &kinds)
     m_loadedKinds = kinds;
 }
 
+void PluginManager::setSelectedStore(const QString &id)
+{
+    m_selectedStore = id;
+}
+
 void PluginManager::setHostContextFactory(HostContextFactory factory)
 {
     m_contextFactory = std::move(factory);
@@ -249,6 +254,8 @@ void PluginManager::claimIds()
         } else if (!m_loadedKinds.isEmpty() && !m_loadedKinds.contains(spec->metadata().kind)) {
             spec->disable(QStringLiteral("%1 plugins are not loaded by this command")
                               .arg(QLatin1String(pluginKindName(spec->metadata().kind))));
+        } else if (spec->metadata().kind == PluginKind::Store && !m_selectedStore.isEmpty() && id != m_selectedStore) {
+            spec->disable(QStringLiteral("not the selected store (%1)").arg(m_selectedStore));
         }
     }
 }

@@ -44,6 +44,9 @@ public:
     // Only plugins of these kinds are loaded; the others are Disabled (empty: every kind).
     // A worker process, for one, runs back-end plugins only.
     void setLoadedKinds(const QList<PluginKind> &kinds);
+    // The one store plugin the runtime uses (`store-<store>`); every other store plugin is
+    // Disabled, so that none is started, or shown as started, without serving (empty: all).
+    void setSelectedStore(const QString &id);
     void setHostContextFactory(HostContextFactory factory);
 
     // Finds the plugins, reads and checks their metadata and dependencies, and loads
@@ -83,6 +86,7 @@ private:
     QStringList m_searchPaths;
     QStringList m_disabledIds;
     QList<PluginKind> m_loadedKinds;
+    QString m_selectedStore;
     HostContextFactory m_contextFactory;
     std::vector<std::unique_ptr<PluginSpec>> m_specs;
     QHash<QString, PluginSpec *> m_specById;

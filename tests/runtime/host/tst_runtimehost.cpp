@@ -43,6 +43,16 @@ QList<QJsonObject> logLines(const QByteArray &output, const QString &message)
     return lines;
 }
 
+// The line of `listing` that starts with `prefix` (empty when there is none).
+QByteArray lineOf(const QByteArray &listing, const QByteArray &prefix)
+{
+    for (const QByteArray &line : listing.split('\n')) {
+        if (line.startsWith(prefix))
+            return line;
+    }
+    return {};
+}
+
 } // namespace
 
 class TestRuntimeHost : public QObject {
@@ -67,6 +77,22 @@ private slots:
         for (const char *id : {"store-sqlite", "transport-sse", "exchange-sim"})
             QVERIFY2(listed.second.contains(QByteArray(id) + " "), listed.second.constData());
         QVERIFY(listed.second.contains(" loaded "));
+    }
+
+    void onlyTheSelectedStorePluginIsLoaded()
+    {
+        const auto byDefault = RuntimeProcess::runOnce({"plugins"});
+        QCOMPARE(byDefault.first, 0);
+        QVERIFY2(lineOf(byDefault.second, "store-sqlite ").contains(" loaded "), byDefault.second.constData());
+        QVERIFY2(lineOf(byDefault.second, "store-postgres ").contains(" disabled ")
+                     && lineOf(byDefault.second, "store-postgres ").contains("not the selected store (store-sqlite)"),
+                 byDefault.second.constData());
+
+        const auto postgres = RuntimeProcess::runOnce({"plugins", "--set", "store=postgres"});
+        QCOMPARE(postgres.first, 0);
+        QVERIFY2(lineOf(postgres.second, "store-postgres ").contains(" loaded "), postgres.second.constData());
+        QVERIFY2(lineOf(postgres.second, "store-sqlite ").contains("not the selected store (store-postgres)"),
+                 postgres.second.constData());
     }
 
     void configCommandShowsWhereEachValueCameFrom()
