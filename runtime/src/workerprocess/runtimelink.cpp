@@ -51,7 +51,7 @@ RuntimeLink::RuntimeLink(AttachStream &stream, BackendFactory &factory, const Id
     , m_totals(totals)
     , m_logger(logger)
 {
-    m_snapshotTimer.callOnTimeout([this] { sendSnapshots(); });
+    m_snapshotTimer.callOnTimeout([this] { sendSnapshotsOfNextSlice(); });
 }
 
 RuntimeLink::~RuntimeLink()
@@ -85,7 +85,8 @@ void RuntimeLink::hello(const Hello &hello)
 {
     m_helloSeen = true;
     const quint32 interval = hello.snapshot_interval_ms() ? hello.snapshot_interval_ms() : kDefaultSnapshotIntervalMs;
-    m_snapshotTimer.start(int(interval));
+    m_snapshotSlices.emplace(int(interval));
+    m_snapshotTimer.start(m_snapshotSlices->slicePeriodMs());
     WorkerMessage out;
     Welcome *welcome = out.mutable_welcome();
     welcome->set_worker_id(m_identity.workerId.toStdString());
@@ -197,7 +198,7 @@ void RuntimeLink::ping(const Ping &ping)
     m_stream.send(std::move(out));
 }
 
-void RuntimeLink::tickSlice(const TickSchedule &schedule, int slice)
+void RuntimeLink::tickSlice(const SliceSchedule &schedule, int slice)
 {
     for (auto &[sessionId, session] : m_sessions) {
         if (schedule.sliceOf(sessionId) == slice)
@@ -206,10 +207,11 @@ void RuntimeLink::tickSlice(const TickSchedule &schedule, int slice)
 }
 
 // Only sessions whose state moved since the runtime's last snapshot of them.
-void RuntimeLink::sendSnapshots()
+void RuntimeLink::sendSnapshotsOfNextSlice()
 {
+    const int slice = m_snapshotSlices->advance();
     for (auto &[sessionId, session] : m_sessions) {
-        if (session->opSeq() == session->snapshotOpSeq())
+        if (session->opSeq() == session->snapshotOpSeq() || m_snapshotSlices->sliceOf(sessionId) != slice)
             continue;
         WorkerMessage out;
         Snapshot *snapshot = out.mutable_snapshot();

@@ -2,7 +2,7 @@
 
 #include "workerprocess/hostedsession.h"
 #include "workerprocess/midoperationcrash.h"
-#include "workerprocess/tickschedule.h"
+#include "workerprocess/sliceschedule.h"
 #include "workerprocess/workertotals.h"
 
 #include "worker.pb.h"
@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -21,7 +22,8 @@ class Logger;
 
 // The Qt-thread side of one runtime's Attach stream: answers hello with welcome, hosts
 // the sessions the runtime assigns (HostedSession), runs their requests, forwards their
-// events, and sends their snapshots every Hello.snapshot_interval_ms while they change.
+// events, and sends their snapshots every Hello.snapshot_interval_ms while they change
+// (spread over the interval, see SliceSchedule).
 // When the stream ends every instance is dropped: the runtime reassigns the sessions from
 // its snapshots and journals, which is simpler and as correct as keeping them for a while.
 class RuntimeLink {
@@ -41,7 +43,7 @@ public:
 
     void handle(const worker::v1::RuntimeMessage &message);
     // One tick() (one operation) for every hosted session in `slice` of `schedule`.
-    void tickSlice(const TickSchedule &schedule, int slice);
+    void tickSlice(const SliceSchedule &schedule, int slice);
     // The runtime closed its side: drop everything and end the stream.
     void runtimeClosed();
     // Server shutdown: end the stream, keep nothing.
@@ -53,7 +55,7 @@ private:
     void release(const worker::v1::Release &release);
     void request(const worker::v1::Request &request);
     void ping(const worker::v1::Ping &ping);
-    void sendSnapshots();
+    void sendSnapshotsOfNextSlice();
     void sendAssigned(const std::string &sessionId, const Result<void> &outcome);
     void dropSessions();
     HostedSession::EventHandler eventHandler(const std::string &sessionId);
@@ -64,6 +66,7 @@ private:
     WorkerTotals &m_totals;
     Logger &m_logger;
     bool m_helloSeen = false;
+    std::optional<SliceSchedule> m_snapshotSlices;
     QTimer m_snapshotTimer;
     std::unordered_map<QString, std::unique_ptr<HostedSession>> m_sessions;
     bool m_inRequest = false;

@@ -56,8 +56,8 @@ Result<quint16> WorkerServer::start()
                                                 m_options.maxQueuedBytes});
     AttachStream::acceptNext(*m_endpoint);
     if (m_factory.tickIntervalMs() > 0) {
-        m_tickSchedule.emplace(m_factory.tickIntervalMs());
-        m_tickTimer.start(m_tickSchedule->slicePeriodMs());
+        m_tickSlices.emplace(m_factory.tickIntervalMs());
+        m_tickTimer.start(m_tickSlices->slicePeriodMs());
     }
     return quint16(port);
 }
@@ -106,9 +106,9 @@ void WorkerServer::streamDone(AttachStream *stream)
 
 void WorkerServer::tickNextSlice()
 {
-    const int slice = m_tickSchedule->advance();
+    const int slice = m_tickSlices->advance();
     for (auto &entry : m_links)
-        entry.second->tickSlice(*m_tickSchedule, slice);
+        entry.second->tickSlice(*m_tickSlices, slice);
 }
 
 } // namespace sm

@@ -28,7 +28,7 @@ class Logger;
 // on one owned thread (CompletionQueueThread) and keeps every back-end instance on the Qt
 // thread (one RuntimeLink per Attach stream).
 // One timer ticks every instance of every link once per back-end tick interval, spread
-// over the interval in slices (TickSchedule).
+// over the interval in slices (SliceSchedule).
 class WorkerServer : public QObject, private AttachStream::Listener {
     Q_OBJECT
 public:
@@ -68,7 +68,7 @@ private:
     std::unique_ptr<AttachStream::Endpoint> m_endpoint;
     std::unique_ptr<grpc::Server> m_server; // destroyed before the queue, as grpc wants
     std::unordered_map<AttachStream *, std::unique_ptr<RuntimeLink>> m_links;
-    std::optional<TickSchedule> m_tickSchedule;
+    std::optional<SliceSchedule> m_tickSlices;
     QTimer m_tickTimer;
 };
 

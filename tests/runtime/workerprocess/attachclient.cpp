@@ -15,8 +15,10 @@ AttachClient::AttachClient(quint16 port)
 // An event batch is kept as its events, one message each: it means exactly that.
 void AttachClient::receive(Message &&message)
 {
+    const auto now = std::chrono::steady_clock::now();
     if (!message.has_event_batch()) {
         m_received.push_back(std::move(message));
+        m_receivedAt.push_back(now);
         return;
     }
     ++m_batches;
@@ -24,6 +26,7 @@ void AttachClient::receive(Message &&message)
         Message single;
         single.mutable_event()->Swap(&event);
         m_received.push_back(std::move(single));
+        m_receivedAt.push_back(now);
     }
 }
 
@@ -106,6 +109,12 @@ RuntimeMessage AttachClient::request(quint64 callId, const std::string &sessionI
     request->set_session_id(sessionId);
     request->set_body_json(bodyJson);
     return message;
+}
+
+std::vector<std::chrono::steady_clock::time_point> AttachClient::receivedAt()
+{
+    std::lock_guard lock(m_mutex);
+    return m_receivedAt;
 }
 
 int AttachClient::batchesReceived()

@@ -6,6 +6,7 @@
 
 #include <QtGlobal>
 
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -29,6 +30,8 @@ public:
     std::optional<Message> waitFor(const std::function<bool(const Message &)> &match, int timeoutMs = 10000);
     // Everything received so far, in order; an event batch as its events, one message each.
     std::vector<Message> received();
+    // When each of received() arrived, in the same order.
+    std::vector<std::chrono::steady_clock::time_point> receivedAt();
     // How many event batches were among them.
     int batchesReceived();
     // Whether the worker ended the stream, and with which status (waits up to timeoutMs).
@@ -51,6 +54,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::vector<Message> m_received;
+    std::vector<std::chrono::steady_clock::time_point> m_receivedAt;
     size_t m_scanFrom = 0;
     int m_batches = 0;
     std::optional<grpc::Status> m_end;

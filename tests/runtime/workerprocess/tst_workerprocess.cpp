@@ -12,6 +12,8 @@
 #include <QPluginLoader>
 #include <QTest>
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 
 using namespace sm::worker::v1;
@@ -262,6 +264,37 @@ private slots:
         QVERIFY(second->snapshot().op_seq() > first->snapshot().op_seq());
         // At most one per interval: ticks every 20 ms, snapshots every 150 ms.
         QVERIFY(second->snapshot().op_seq() - first->snapshot().op_seq() >= 3);
+    }
+
+    // One interval's snapshots of many sessions come over the whole interval, slice by
+    // slice, not as one burst that would hold up everything behind it.
+    void snapshotsOfManySessionsAreSpreadOverTheInterval()
+    {
+        constexpr quint32 kIntervalMs = 300;
+        constexpr int kSessions = 40;
+        WorkerUnder worker(fastTicks());
+        QVERIFY(worker.start());
+        AttachClient client(worker.port());
+        client.send(AttachClient::hello(kIntervalMs));
+        for (int i = 0; i < kSessions; ++i)
+            client.send(AttachClient::assign("s" + std::to_string(i), quint64(i + 1)));
+        QTest::qWait(int(kIntervalMs) * 2); // every session has ticked and been snapshotted once
+        const auto from = std::chrono::steady_clock::now();
+        QTest::qWait(int(kIntervalMs) * 2);
+
+        const std::vector<Message> messages = client.received();
+        const std::vector<std::chrono::steady_clock::time_point> at = client.receivedAt();
+        std::map<std::string, std::chrono::steady_clock::time_point> firstSnapshot;
+        for (size_t i = 0; i < messages.size(); ++i) {
+            if (messages[i].has_snapshot() && at[i] >= from)
+                firstSnapshot.try_emplace(messages[i].snapshot().session_id(), at[i]);
+        }
+        QCOMPARE(int(firstSnapshot.size()), kSessions);
+        const auto [earliest, latest] = std::minmax_element(
+            firstSnapshot.begin(), firstSnapshot.end(), [](const auto &a, const auto &b) { return a.second < b.second; });
+        const auto spreadMs = std::chrono::duration_cast<std::chrono::milliseconds>(latest->second - earliest->second);
+        QVERIFY2(spreadMs.count() >= qint64(kIntervalMs) / 3,
+                 qPrintable(QStringLiteral("one interval's snapshots came within %1 ms").arg(spreadMs.count())));
     }
 
     void releaseAnswersWithAFinalSnapshotAndForgetsTheSession()

@@ -1,4 +1,4 @@
-#include "workerprocess/tickschedule.h"
+#include "workerprocess/sliceschedule.h"
 
 #include <QHashFunctions>
 
@@ -18,18 +18,18 @@ int slicesDividing(int intervalMs, int limit)
 }
 } // namespace
 
-TickSchedule::TickSchedule(int intervalMs)
+SliceSchedule::SliceSchedule(int intervalMs)
     : m_sliceCount(slicesDividing(intervalMs, std::min(kMaxSlices, intervalMs / kMinSliceMs)))
     , m_slicePeriodMs(intervalMs / m_sliceCount)
 {
 }
 
-int TickSchedule::sliceOf(QStringView sessionId) const
+int SliceSchedule::sliceOf(QStringView sessionId) const
 {
     return int(qHash(sessionId, 0) % uint(m_sliceCount));
 }
 
-int TickSchedule::advance()
+int SliceSchedule::advance()
 {
     m_current = (m_current + 1) % m_sliceCount;
     return m_current;

@@ -1,13 +1,13 @@
-#include "workerprocess/tickschedule.h"
+#include "workerprocess/sliceschedule.h"
 
 #include <QTest>
 
 #include <algorithm>
 #include <vector>
 
-using sm::TickSchedule;
+using sm::SliceSchedule;
 
-class TestTickSchedule : public QObject {
+class TestSliceSchedule : public QObject {
     Q_OBJECT
 private slots:
     void slicesDivideTheIntervalAndAreNeverShorterThanTheMinimum_data();
@@ -16,7 +16,7 @@ private slots:
     void sessionsSpreadEvenlyOverTheSlices();
 };
 
-void TestTickSchedule::slicesDivideTheIntervalAndAreNeverShorterThanTheMinimum_data()
+void TestSliceSchedule::slicesDivideTheIntervalAndAreNeverShorterThanTheMinimum_data()
 {
     QTest::addColumn<int>("intervalMs");
     QTest::addColumn<int>("slices");
@@ -29,20 +29,20 @@ void TestTickSchedule::slicesDivideTheIntervalAndAreNeverShorterThanTheMinimum_d
     QTest::newRow("1 ms") << 1 << 1 << 1;
 }
 
-void TestTickSchedule::slicesDivideTheIntervalAndAreNeverShorterThanTheMinimum()
+void TestSliceSchedule::slicesDivideTheIntervalAndAreNeverShorterThanTheMinimum()
 {
     QFETCH(int, intervalMs);
     QFETCH(int, slices);
     QFETCH(int, periodMs);
-    const TickSchedule schedule(intervalMs);
+    const SliceSchedule schedule(intervalMs);
     QCOMPARE(schedule.sliceCount(), slices);
     QCOMPARE(schedule.slicePeriodMs(), periodMs);
     QCOMPARE(schedule.sliceCount() * schedule.slicePeriodMs(), intervalMs);
 }
 
-void TestTickSchedule::everySessionTicksExactlyOncePerInterval()
+void TestSliceSchedule::everySessionTicksExactlyOncePerInterval()
 {
-    TickSchedule schedule(100);
+    SliceSchedule schedule(100);
     QStringList sessions;
     for (int i = 0; i < 500; ++i)
         sessions.append(QStringLiteral("s-%1").arg(i));
@@ -59,9 +59,9 @@ void TestTickSchedule::everySessionTicksExactlyOncePerInterval()
     }
 }
 
-void TestTickSchedule::sessionsSpreadEvenlyOverTheSlices()
+void TestSliceSchedule::sessionsSpreadEvenlyOverTheSlices()
 {
-    const TickSchedule schedule(100);
+    const SliceSchedule schedule(100);
     std::vector<int> perSlice(size_t(schedule.sliceCount()), 0);
     const int sessions = 2000;
     for (int i = 0; i < sessions; ++i)
@@ -72,5 +72,5 @@ void TestTickSchedule::sessionsSpreadEvenlyOverTheSlices()
              qPrintable(QStringLiteral("slice sizes %1..%2, average %3").arg(*least).arg(*most).arg(average)));
 }
 
-QTEST_GUILESS_MAIN(TestTickSchedule)
-#include "tst_tickschedule.moc"
+QTEST_GUILESS_MAIN(TestSliceSchedule)
+#include "tst_sliceschedule.moc"
